@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import uuid
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.db import models
+
+from sidebar.accounts.roles import Role
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("An account needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        # Sidebar has no superusers: full access is the program administrator role, granted
+        # through roles like any other (and audited). Kept for Django's createsuperuser only.
+        user = self.create_user(email, password, **extra)
+        RoleMembership.objects.get_or_create(user=user, role=Role.PROGRAM_ADMIN)
+        return user
+
+
+class User(AbstractUser):
+    """A sign-in account. Identity (name, unit, chain of command) lives on the staff record
+    (``org.Person``); the account holds only what signing in needs."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    username = None  # type: ignore[assignment]
+    email = models.EmailField("work e-mail", unique=True)
+
+    USERNAME_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    objects = UserManager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class RoleMembership(models.Model):
+    """One role held by one account. Staff is implied and never stored."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_memberships")
+    role = models.CharField(max_length=32, choices=[(r.value, r.label) for r in Role if r is not Role.STAFF])
+    granted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "role"], name="one_membership_per_role")]
+        ordering = ["role"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}"

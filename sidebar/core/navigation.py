@@ -1,0 +1,37 @@
+"""The navigation bar: each role sees exactly the links policy lets it open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from sidebar import policy
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Home", "home"),
+    NavItem("Need to talk?", "need_to_talk"),
+    NavItem("Agency set-up", "admin:index"),
+    NavItem("Account security", "mfa_index"),
+)
+
+
+def nav_for(request: HttpRequest) -> list[NavItem]:
+    items = []
+    for item in NAV_ITEMS:
+        rule = policy.rule_for(item.url_name)
+        if rule is not None and not rule.public and rule.allows(request.user):
+            items.append(item)
+    return items

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django.db import connection
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from sidebar import policy
+from sidebar.accounts.roles import Role
+from sidebar.core import selectors
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    roles = policy.roles_of(request.user)
+    context = {
+        "roles": sorted(roles, key=list(Role).index),
+        "person": selectors.person_for(request.user),
+        "org_summary": selectors.org_summary() if policy.can(request.user, "org.manage") else None,
+    }
+    return render(request, "core/home.html", context)
+
+
+@require_GET
+def need_to_talk(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/need_to_talk.html")
+
+
+@never_cache
+@require_GET
+def health(request: HttpRequest) -> HttpResponse:
+    """For a load balancer: the process answers and the database is reachable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "400.html", status=400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "404.html", status=404)

@@ -1,0 +1,112 @@
+"""The agency's organisation chart: units, rank tiers, people and who reports to whom."""
+
+from __future__ import annotations
+
+import uuid
+import zoneinfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+
+class Agency(models.Model):
+    """The one agency a Sidebar deployment serves (one row)."""
+
+    class Kind(models.TextChoices):
+        PROSECUTOR = "prosecutor", "Prosecutor's office"
+        COURT = "court", "Court"
+        PROBATION = "probation", "Probation department"
+        OTHER = "other", "Other agency"
+
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROSECUTOR)
+    crisis_line = models.CharField(
+        max_length=60, default="988", help_text="Shown on every page, e.g. 988 (Suicide & Crisis Lifeline)."
+    )
+    eap_phone = models.CharField("EAP phone", max_length=60, blank=True, help_text="Employee assistance program.")
+    timezone = models.CharField(max_length=64, default="America/Los_Angeles")
+
+    class Meta:
+        verbose_name_plural = "agency"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.timezone not in zoneinfo.available_timezones():
+            raise ValidationError({"timezone": "Choose a time zone name such as America/Chicago."})
+
+
+class RankTier(models.Model):
+    """An editable rank tier (line staff, supervisor, manager, executive by default). ``level``
+    orders the tiers; matching pairs supervisors with supervisors by comparing it."""
+
+    name = models.CharField(max_length=60, unique=True)
+    level = models.PositiveSmallIntegerField(unique=True, help_text="0 for line staff; higher is more senior.")
+
+    class Meta:
+        ordering = ["level"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_supervisory(self) -> bool:
+        return self.level > 0
+
+
+class Unit(models.Model):
+    """A division, bureau or unit; units nest to any depth."""
+
+    class Kind(models.TextChoices):
+        DIVISION = "division", "Division"
+        BUREAU = "bureau", "Bureau"
+        UNIT = "unit", "Unit"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(max_length=120)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.UNIT)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_in_parent")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """A staff record. It identifies a person, so only the program administrator manages these
+    and nothing about support ever points back here except through the vault."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    full_name = models.CharField(max_length=200)
+    work_email = models.EmailField(unique=True)
+    phone = models.CharField(max_length=40, blank=True)
+    title = models.CharField(max_length=120, blank=True)
+    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="people")
+    rank_tier = models.ForeignKey(RankTier, on_delete=models.PROTECT, related_name="people")
+    supervisor = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="direct_reports"
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+    is_active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name_plural = "people"
+        indexes = [models.Index(fields=["supervisor"], name="person_supervisor_idx")]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def clean(self) -> None:
+        from sidebar.org.selectors import would_create_cycle
+
+        if self.supervisor_id and would_create_cycle(person_id=self.pk, supervisor_id=self.supervisor_id):
+            raise ValidationError({"supervisor": "This would make the person their own superior."})

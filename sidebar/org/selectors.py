@@ -1,0 +1,81 @@
+"""Reads of the organisation chart. Each chain-of-command question is one SQL query at any
+depth (a recursive CTE that SQLite and PostgreSQL both run), never a loop of queries."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
+
+from sidebar.org.models import Agency, Person, Unit
+
+# UNION (not UNION ALL) stops at rows already seen, so even a corrupt cycle terminates.
+_UP = """
+WITH RECURSIVE chain(id) AS (
+    SELECT supervisor_id FROM {table} WHERE id = %s AND supervisor_id IS NOT NULL
+    UNION
+    SELECT p.supervisor_id FROM {table} p JOIN chain c ON p.id = c.id WHERE p.supervisor_id IS NOT NULL
+)
+SELECT id FROM chain
+"""
+
+_DOWN = """
+WITH RECURSIVE chain(id) AS (
+    SELECT id FROM {table} WHERE {parent} = %s
+    UNION
+    SELECT p.id FROM {table} p JOIN chain c ON p.{parent} = c.id
+)
+SELECT id FROM chain
+"""
+
+
+def _db_id(model: type[Person] | type[Unit], value: uuid.UUID | str) -> object:
+    return model._meta.pk.get_db_prep_value(value, connection)  # type: ignore[union-attr]
+
+
+def superiors_of(person: Person | uuid.UUID) -> QuerySet[Person]:
+    """Everyone above ``person`` in the reporting line, at any depth."""
+    person_id = person.pk if isinstance(person, Person) else person
+    sql = _UP.format(table=Person._meta.db_table)
+    return Person.objects.filter(pk__in=RawSQL(sql, (_db_id(Person, person_id),)))
+
+
+def subordinates_of(person: Person | uuid.UUID) -> QuerySet[Person]:
+    """Everyone below ``person`` in the reporting line, at any depth."""
+    person_id = person.pk if isinstance(person, Person) else person
+    sql = _DOWN.format(table=Person._meta.db_table, parent="supervisor_id")
+    return Person.objects.filter(pk__in=RawSQL(sql, (_db_id(Person, person_id),)))
+
+
+def chain_of_command(person: Person | uuid.UUID) -> QuerySet[Person]:
+    """Everyone above or below ``person``: the people who must never be matched with them."""
+    return superiors_of(person) | subordinates_of(person)
+
+
+def in_chain_of_command(a: Person, b: Person) -> bool:
+    """True when one of the two reports, directly or not, to the other (one query)."""
+    return chain_of_command(a).filter(pk=b.pk).exists()
+
+
+def would_create_cycle(*, person_id: uuid.UUID, supervisor_id: uuid.UUID) -> bool:
+    """Would making ``supervisor_id`` the supervisor of ``person_id`` close a loop?"""
+    if person_id == supervisor_id:
+        return True
+    return subordinates_of(person_id).filter(pk=supervisor_id).exists()
+
+
+def units_under(unit: Unit | uuid.UUID, *, include_self: bool = True) -> QuerySet[Unit]:
+    """A unit and every unit nested below it (one query)."""
+    unit_id = unit.pk if isinstance(unit, Unit) else unit
+    sql = _DOWN.format(table=Unit._meta.db_table, parent="parent_id")
+    below = Unit.objects.filter(pk__in=RawSQL(sql, (_db_id(Unit, unit_id),)))
+    return (below | Unit.objects.filter(pk=unit_id)) if include_self else below
+
+
+def current_agency() -> Agency:
+    """The deployment's agency; an unsaved placeholder until the administrator sets it up, so
+    that every page can still show a crisis line."""
+    agency = Agency.objects.order_by("pk").first()
+    return agency if agency is not None else Agency(name="Your agency")

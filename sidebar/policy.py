@@ -1,0 +1,183 @@
+"""The one door: who may see or do what in Sidebar.
+
+Every URL is reachable only through a rule in ``URL_RULES`` (``PolicyMiddleware`` looks it up
+before any view runs; a URL without a rule answers 404). Every object a view shows comes from
+``visible_to`` / ``get_visible_or_404``, which scope querysets per role; anything not in scope
+looks exactly like something that does not exist. Deny is the default everywhere: an unknown
+URL, an unknown model or an unknown action yields nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models
+from django.http import Http404
+
+from sidebar.accounts.roles import PRIVILEGED_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from sidebar.accounts.models import User
+
+    AnyUser = User | AnonymousUser
+
+M = TypeVar("M", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may open a URL.
+
+    ``public``: anyone, signed in or not. Otherwise the visitor must be signed in and, when
+    ``roles`` is given, hold one of them. ``before_mfa`` marks the few pages a privileged user
+    may open before setting up two-factor authentication (setting it up, signing out).
+    """
+
+    public: bool = False
+    roles: frozenset[Role] | None = None
+    before_mfa: bool = False
+
+    def allows(self, user: AnyUser) -> bool:
+        if self.public:
+            return True
+        if not user.is_authenticated:
+            return False
+        return self.roles is None or bool(self.roles & roles_of(user))
+
+
+PUBLIC = Rule(public=True)
+SIGNED_IN = Rule()
+SIGNED_IN_BEFORE_MFA = Rule(before_mfa=True)
+
+
+def only(*roles: Role) -> Rule:
+    return Rule(roles=frozenset(roles))
+
+
+# Every URL name of the project. The URL × role matrix test fails when a URL has no entry here,
+# or when the outcome for any role differs from the test's expected table.
+URL_RULES: dict[str, Rule] = {
+    # Sidebar's own pages
+    "home": SIGNED_IN,
+    "need_to_talk": PUBLIC,  # a frightened person must reach the crisis line without an account
+    "health": PUBLIC,
+    # Sign-in and account security (django-allauth)
+    "account_login": PUBLIC,
+    "account_logout": SIGNED_IN_BEFORE_MFA,
+    "account_inactive": PUBLIC,
+    "account_reset_password": PUBLIC,
+    "account_reset_password_done": PUBLIC,
+    "account_reset_password_from_key": PUBLIC,
+    "account_reset_password_from_key_done": PUBLIC,
+    "account_change_password": SIGNED_IN,
+    "account_reauthenticate": SIGNED_IN_BEFORE_MFA,
+    "mfa_authenticate": PUBLIC,  # the second step of signing in: the user is not signed in yet
+    "mfa_reauthenticate": SIGNED_IN_BEFORE_MFA,
+    "mfa_index": SIGNED_IN_BEFORE_MFA,
+    "mfa_activate_totp": SIGNED_IN_BEFORE_MFA,
+    "mfa_deactivate_totp": SIGNED_IN,
+    "mfa_view_recovery_codes": SIGNED_IN_BEFORE_MFA,
+    "mfa_generate_recovery_codes": SIGNED_IN_BEFORE_MFA,
+    "mfa_download_recovery_codes": SIGNED_IN_BEFORE_MFA,
+}
+
+# Whole namespaces with one rule: Django's admin backs the administrator's screens, and its
+# own ModelAdmin permission checks also ask this module (see sidebar/core/admin.py).
+NAMESPACE_RULES: dict[str, Rule] = {
+    "admin": only(Role.PROGRAM_ADMIN),
+}
+
+# allauth views this deployment does not offer: sign-up (accounts come from the roster), e-mail
+# address changes (the staff record owns the address), login by code. Listed so that the matrix
+# test can prove they stay closed; they have no rule and answer 404.
+CLOSED_URLS: frozenset[str] = frozenset(
+    {
+        "account_signup",
+        "account_email",
+        "account_email_verification_sent",
+        "account_confirm_email",
+        "account_set_password",
+        "account_confirm_login_code",
+        "mfa_trust",
+    }
+)
+
+
+def rule_for(view_name: str) -> Rule | None:
+    """The rule for a resolved view name, or None (deny) when nothing grants access."""
+    if view_name in URL_RULES:
+        return URL_RULES[view_name]
+    namespace, sep, _ = view_name.partition(":")
+    if sep:
+        return NAMESPACE_RULES.get(namespace)
+    return None
+
+
+def roles_of(user: AnyUser) -> frozenset[Role]:
+    """The roles a user holds; every active account is at least staff. Cached on the user object
+    for the request, so a page asks the database once however many checks it makes."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    cached: frozenset[Role] | None = getattr(user, "_sidebar_roles", None)
+    if cached is None:
+        held = {Role(value) for value in user.role_memberships.values_list("role", flat=True)}
+        cached = frozenset(held | {Role.STAFF})
+        user._sidebar_roles = cached  # type: ignore[union-attr]
+    return cached
+
+
+def has_role(user: AnyUser, *roles: Role) -> bool:
+    return bool(set(roles) & roles_of(user))
+
+
+def is_privileged(user: AnyUser) -> bool:
+    """Privileged roles see more than their own records and must use two-factor sign-in."""
+    return bool(roles_of(user) & PRIVILEGED_ROLES)
+
+
+# Actions that are not URLs: asked by views, templates (navigation) and admin screens.
+ACTIONS: dict[str, frozenset[Role]] = {
+    "org.manage": frozenset({Role.PROGRAM_ADMIN}),
+    "accounts.manage_roles": frozenset({Role.PROGRAM_ADMIN}),
+}
+
+
+def can(user: AnyUser, action: str) -> bool:
+    """May ``user`` perform ``action``? Unknown actions are denied."""
+    allowed = ACTIONS.get(action)
+    return allowed is not None and bool(allowed & roles_of(user))
+
+
+# Queryset scopes per model. A model without a scope is invisible to everyone.
+Scope = Callable[["AnyUser", "models.QuerySet[Any]"], "models.QuerySet[Any]"]
+_SCOPES: dict[type[models.Model], Scope] = {}
+
+
+def scope(model: type[M]) -> Callable[[Scope], Scope]:
+    """Register the function that narrows ``model``'s queryset to what a user may see."""
+
+    def register(function: Scope) -> Scope:
+        _SCOPES[model] = function
+        return function
+
+    return register
+
+
+def visible_to(user: AnyUser, model: type[M]) -> models.QuerySet[M]:
+    queryset: models.QuerySet[M] = model._default_manager.all()
+    narrow = _SCOPES.get(model)
+    if narrow is None or not user.is_authenticated:
+        return queryset.none()
+    return narrow(user, queryset)
+
+
+def get_visible_or_404(user: AnyUser, model: type[M], **lookup: Any) -> M:
+    """The object if ``user`` may see it; otherwise 404, the same answer as for a missing one."""
+    try:
+        return visible_to(user, model).get(**lookup)
+    except (model.DoesNotExist, ValueError, TypeError) as exc:  # type: ignore[attr-defined]
+        raise Http404 from exc

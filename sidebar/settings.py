@@ -1,0 +1,258 @@
+"""Sidebar's one settings module. Every value comes from the environment (see README.md).
+
+SIDEBAR_MODE chooses the set-up: ``production`` (the default: every secret required, DEBUG off,
+MFA enforced), ``demo`` (``make demo``: DEBUG on, demo keys, MFA not enforced and a banner says so)
+or ``test`` (``make test``: test keys, MFA enforced).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+
+from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from sidebar.lib.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_optional,
+    env_str,
+    parse_database_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+SIDEBAR_MODE = env_choice("SIDEBAR_MODE", ("production", "demo", "test"), "production")
+DEMO_MODE = SIDEBAR_MODE == "demo"
+TESTING = SIDEBAR_MODE == "test"
+PRODUCTION = SIDEBAR_MODE == "production"
+
+DEBUG = DEMO_MODE and env_bool("SIDEBAR_DEBUG", True)
+
+if PRODUCTION:
+    SECRET_KEY = env_str("SECRET_KEY")
+    if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured("SECRET_KEY must be a random string of at least 50 characters.")
+else:
+    SECRET_KEY = env_str("SECRET_KEY", f"{SIDEBAR_MODE}-only-secret-key-never-use-in-production-0123456789abcdef")
+
+
+def _master_keys(raw: str) -> dict[str, bytes]:
+    """SIDEBAR_MASTER_KEY is ``id:base64key[,id:base64key…]``; the first key wraps new data keys,
+    the others are still accepted for unwrapping until ``manage.py vault rotate`` has run."""
+    keys: dict[str, bytes] = {}
+    for item in raw.split(","):
+        key_id, sep, encoded = item.strip().partition(":")
+        if not sep or not key_id or key_id in keys:
+            raise ImproperlyConfigured("SIDEBAR_MASTER_KEY must be a list of id:base64key with distinct ids.")
+        try:
+            key = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
+        except (binascii.Error, ValueError) as exc:
+            raise ImproperlyConfigured(f"SIDEBAR_MASTER_KEY {key_id!r} is not valid base64.") from exc
+        if len(key) != 32:
+            raise ImproperlyConfigured(f"SIDEBAR_MASTER_KEY {key_id!r} must decode to 32 bytes (got {len(key)}).")
+        keys[key_id] = key
+    return keys
+
+
+# Demo and test keys are public, which is why production refuses to start without its own.
+_NON_PRODUCTION_MASTER_KEY = "dev1:" + base64.urlsafe_b64encode(b"sidebar-demo-and-test-master-key").decode()
+SIDEBAR_MASTER_KEYS = _master_keys(
+    env_str("SIDEBAR_MASTER_KEY") if PRODUCTION else env_str("SIDEBAR_MASTER_KEY", _NON_PRODUCTION_MASTER_KEY)
+)
+
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "sidebar.accounts",
+    "sidebar.org",
+    "sidebar.core",
+    "sidebar.core.apps.SidebarAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
+    "allauth.mfa",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "csp",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    "sidebar.accounts.middleware.SessionTimeoutMiddleware",
+    "sidebar.core.middleware.PolicyMiddleware",
+    "sidebar.core.middleware.NoStoreMiddleware",
+]
+
+ROOT_URLCONF = "sidebar.urls"
+WSGI_APPLICATION = "sidebar.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "sidebar" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "sidebar.core.context_processors.sidebar",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": parse_database_url(env_str("DATABASE_URL", "sqlite:///var/sidebar.sqlite3"), base_dir=BASE_DIR)
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Shared state lives in the database so several gunicorn workers (or hosts) agree on rate limits.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "sidebar_cache",
+    }
+}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "home"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+
+# allauth: e-mail login, no self sign-up (accounts come from the roster), no user enumeration.
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+ACCOUNT_ADAPTER = "sidebar.accounts.adapter.SidebarAccountAdapter"
+ACCOUNT_SESSION_REMEMBER = False
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_RATE_LIMITS = {
+    "login": "30/m/ip",
+    "login_failed": "10/m/ip,5/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+}
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "Sidebar"
+MFA_TOTP_TOLERANCE = 1
+
+# Sessions: absolute limit of 12 hours; idle limits are enforced by SessionTimeoutMiddleware.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SIDEBAR_IDLE_TIMEOUT_PRIVILEGED = env_int("SIDEBAR_IDLE_TIMEOUT_PRIVILEGED", 30 * 60, minimum=60)
+SIDEBAR_IDLE_TIMEOUT_STAFF = env_int("SIDEBAR_IDLE_TIMEOUT_STAFF", 4 * 60 * 60, minimum=60)
+
+SECURE_HTTPS = env_bool("SIDEBAR_HTTPS", PRODUCTION)
+SESSION_COOKIE_SECURE = SECURE_HTTPS
+CSRF_COOKIE_SECURE = SECURE_HTTPS
+CSRF_COOKIE_HTTPONLY = True
+SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("SIDEBAR_SSL_REDIRECT", True)
+SECURE_HSTS_SECONDS = env_int("SIDEBAR_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env_bool("SIDEBAR_HSTS_PRELOAD", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SIDEBAR_BEHIND_PROXY", False) else None
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+if DEMO_MODE and not env_optional("EMAIL_BACKEND"):
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sidebar <sidebar@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_SUBJECT_PREFIX = "[Sidebar] "
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "sidebar" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# Logs carry ids and events, never names or reasons (see THREATS.md). Requests are not logged
+# with their query strings at INFO, and errors go to stderr for the service manager.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["stderr"], "level": env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")},
+    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False}},
+}

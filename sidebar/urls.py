@@ -1,0 +1,20 @@
+"""Every URL here must have a rule in sidebar/policy.py, or it answers 404."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from sidebar.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("need-to-talk/", views.need_to_talk, name="need_to_talk"),
+    path("healthz", views.health, name="health"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "sidebar.core.views.bad_request"
+handler403 = "sidebar.core.views.permission_denied"
+handler404 = "sidebar.core.views.page_not_found"
+# handler500 stays Django's: it renders 500.html without a request or database, which is what
+# a page shown during an outage needs.
