@@ -1,0 +1,70 @@
+"""The shared test harness: a fixed cast (one account per role plus an outsider), a real SMTP
+server, and — in tests/browser — Debian's Chromium with an accessibility scan."""
+
+from __future__ import annotations
+
+import socket
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email import message_from_bytes
+from email.message import Message
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from tests.factories import CAST_PASSWORD, Cast, make_cast
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    """One account per role (all with staff records) and an outsider with no role at all."""
+    return make_cast()
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Mailbox:
+    """Messages received by the test SMTP server, parsed."""
+
+    messages: list[Message]
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[Message]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return list(self.messages)
+
+
+class _Collector:
+    def __init__(self, mailbox: Mailbox) -> None:
+        self.mailbox = mailbox
+
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+        self.mailbox.messages.append(message_from_bytes(envelope.original_content))  # type: ignore[attr-defined]
+        return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings: pytest.FixtureRequest) -> Iterator[Mailbox]:
+    """A real SMTP server (aiosmtpd) on loopback; Django's SMTP backend delivers to it."""
+    mailbox = Mailbox(messages=[])
+    port = free_port()
+    controller = Controller(_Collector(mailbox), hostname="127.0.0.1", port=port)
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = port
+    settings.EMAIL_USE_TLS = False
+    try:
+        yield mailbox
+    finally:
+        controller.stop()
+
+
+__all__ = ["CAST_PASSWORD", "Cast", "Mailbox", "cast", "smtp_server"]
