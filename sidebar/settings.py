@@ -71,7 +71,6 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "sidebar.accounts",
     "sidebar.org",
-    "sidebar.core",
     "sidebar.core.apps.SidebarAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -85,6 +84,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "csp",
+    # Last, so that its admin.py runs after every other app registered its admin screens.
+    "sidebar.core",
 ]
 
 MIDDLEWARE = [
@@ -94,14 +95,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "sidebar.accounts.middleware.SessionTimeoutMiddleware",
+    # Policy decides first (a URL without a rule is a 404 for everyone); Django's
+    # LoginRequiredMiddleware stays behind it as a second lock on every non-public view.
+    "sidebar.core.middleware.PolicyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
-    "sidebar.accounts.middleware.SessionTimeoutMiddleware",
-    "sidebar.core.middleware.PolicyMiddleware",
     "sidebar.core.middleware.NoStoreMiddleware",
 ]
 

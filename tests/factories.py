@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import factory
 from allauth.mfa import app_settings as mfa_settings
+from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
 
 from sidebar.accounts.models import User
@@ -70,9 +71,11 @@ def make_account(email: str, *roles: Role, password: str | None = None, unit: Un
 
 
 def activate_totp(user: User) -> str:
-    """Give ``user`` an authenticator app; returns the secret so a test can compute codes."""
+    """Give ``user`` an authenticator app and recovery codes, as activating it on the page does;
+    returns the secret so a test can compute codes."""
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
+    RecoveryCodes.activate(user)
     return secret
 
 

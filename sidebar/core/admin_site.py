@@ -23,8 +23,14 @@ class SidebarAdminSite(admin.AdminSite):
         return request.user.is_active and policy.can(request.user, "org.manage")
 
     def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        if self.has_permission(request):
+            return HttpResponseRedirect(reverse("admin:index"))
         query = urlencode({"next": request.GET.get("next", reverse("admin:index"))})
         return HttpResponseRedirect(f"{reverse('account_login')}?{query}")
+
+    def password_change(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        # One way to change a password: Sidebar's own, which asks for the current one.
+        return HttpResponseRedirect(reverse("account_change_password"))
 
     def logout(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         return HttpResponseRedirect(reverse("account_logout"))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -22,11 +23,13 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html", context)
 
 
+@login_not_required  # policy: PUBLIC — reachable in a crisis without an account
 @require_GET
 def need_to_talk(request: HttpRequest) -> HttpResponse:
     return render(request, "core/need_to_talk.html")
 
 
+@login_not_required  # policy: PUBLIC
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> HttpResponse:

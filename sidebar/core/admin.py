@@ -1,0 +1,37 @@
+"""Admin screens that third-party apps register are removed: they would check Django's model
+permissions instead of Sidebar's policy. What the administrator needs of them comes back here."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.http import HttpRequest
+from django_tasks_db.models import DBTaskResult
+
+from sidebar.core.admin_site import PolicyModelAdmin
+
+for model in (Group, EmailAddress, Authenticator, DBTaskResult):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+
+
+@admin.register(Authenticator)
+class TwoFactorAdmin(PolicyModelAdmin):
+    """Lets the administrator reset the two-factor sign-in of someone who lost their phone:
+    deleting the authenticator makes them set up a new one at their next sign-in."""
+
+    policy_action = "accounts.manage_roles"
+    list_display = ["user", "type", "created_at", "last_used_at"]
+    list_filter = ["type"]
+    search_fields = ["user__email"]
+    fields = ["user", "type", "created_at", "last_used_at"]
+    readonly_fields = fields
+    list_select_related = ["user"]
+
+    def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
