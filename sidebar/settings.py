@@ -95,12 +95,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "sidebar.accounts.middleware.SessionTimeoutMiddleware",
     # Policy decides first (a URL without a rule is a 404 for everyone); Django's
     # LoginRequiredMiddleware stays behind it as a second lock on every non-public view.
     "sidebar.core.middleware.PolicyMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -194,7 +194,8 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("SIDEBAR_SSL_REDIRECT", True)
 SECURE_HSTS_SECONDS = env_int("SIDEBAR_HSTS_SECONDS", 31536000 if SECURE_HTTPS else 0, minimum=0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
-SECURE_HSTS_PRELOAD = env_bool("SIDEBAR_HSTS_PRELOAD", False)
+# The preload flag only signals consent; nothing is submitted, and the list takes apex domains only.
+SECURE_HSTS_PRELOAD = env_bool("SIDEBAR_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SIDEBAR_BEHIND_PROXY", False) else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"

@@ -1,0 +1,64 @@
+"""The settings module refuses unsafe production set-ups and passes Django's deploy checks."""
+
+from __future__ import annotations
+
+import base64
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("SIDEBAR_", "DATABASE_URL"))}
+    env.update(
+        SIDEBAR_MODE="production",
+        SECRET_KEY=secrets.token_urlsafe(60),
+        SIDEBAR_MASTER_KEY="k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        ALLOWED_HOSTS="sidebar.example.gov",
+        DATABASE_URL=f"sqlite:///{tmp_path}/deploy.sqlite3",
+    )
+    env.update(overrides)
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_reports_no_warnings_with_production_settings(tmp_path):
+    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"SECRET_KEY": ""}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "at least 50 characters"),
+        ({"SIDEBAR_MASTER_KEY": ""}, "SIDEBAR_MASTER_KEY"),
+        ({"SIDEBAR_MASTER_KEY": "k1:dG9vLXNob3J0"}, "must decode to 32 bytes"),
+        ({"SIDEBAR_MODE": "staging"}, "SIDEBAR_MODE must be one of"),
+        ({"DATABASE_URL": "mysql://root@localhost/sidebar"}, "DATABASE_URL must start with"),
+    ],
+)
+def test_production_refuses_to_start_with_a_clear_message(tmp_path, overrides, message):
+    result = manage(production_env(tmp_path, **overrides), "check")
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_secrets_can_come_from_files(tmp_path):
+    key_file = tmp_path / "secret_key"
+    key_file.write_text(secrets.token_urlsafe(60))
+    env = production_env(tmp_path, SECRET_KEY="", SECRET_KEY_FILE=str(key_file))
+    result = manage(env, "check")
+    assert result.returncode == 0, result.stderr
