@@ -38,6 +38,7 @@ test: $(STAMP) lint
 
 bench: export SIDEBAR_MODE = demo
 bench: $(STAMP)
+	@mkdir -p staticfiles
 	@$(PY) bench/run.py
 
 clean:

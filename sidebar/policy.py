@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from django.db import models
 from django.http import Http404
@@ -129,7 +129,7 @@ def roles_of(user: AnyUser) -> frozenset[Role]:
     if cached is None:
         held = {Role(value) for value in user.role_memberships.values_list("role", flat=True)}
         cached = frozenset(held | {Role.STAFF})
-        user._sidebar_roles = cached  # type: ignore[union-attr]
+        cast(Any, user)._sidebar_roles = cached
     return cached
 
 

@@ -89,11 +89,11 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, object]:
             path = path[1:]  # sqlite:///var/x.db is relative, sqlite:////abs/x.db absolute
         if not path:
             raise ImproperlyConfigured("DATABASE_URL for SQLite needs a file path, e.g. sqlite:///var/sidebar.sqlite3")
-        name = Path(path) if Path(path).is_absolute() else base_dir / path
-        name.parent.mkdir(parents=True, exist_ok=True)  # var/ on a fresh clone
+        file = Path(path) if Path(path).is_absolute() else base_dir / path
+        file.parent.mkdir(parents=True, exist_ok=True)  # var/ on a fresh clone
         return {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(name),
+            "NAME": str(file),
             "OPTIONS": {
                 # WAL lets readers and one writer work at once; IMMEDIATE avoids "database is
                 # locked" on upgrade from a read to a write lock inside a transaction.

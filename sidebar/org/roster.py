@@ -14,6 +14,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -24,6 +25,7 @@ from sidebar.org.models import Person, RankTier, Unit
 
 COLUMNS = ("email", "full_name", "title", "phone", "unit", "rank_tier", "supervisor_email", "active")
 REQUIRED_COLUMNS = frozenset({"email", "full_name", "rank_tier"})
+_COLUMN_LIST = ", ".join(COLUMNS)
 ACTIVE_VALUES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
 # Rows per bulk statement group; also how often the progress callback hears from us.
 BATCH_SIZE = 1000
@@ -128,8 +130,8 @@ def _decode(data: bytes | str, errors: list[RosterError]) -> str | None:
 
 
 def _column_name(raw: str) -> str:
-    # "Full name", "full-name" and "FULL_NAME" all mean full_name.
-    return "_".join(raw.strip().lower().replace("-", " ").split())
+    # "Full name", "full-name" and "FULL_NAME" all mean full_name; "E-mail" means email.
+    return "_".join(raw.strip().lower().replace("e-mail", "email").replace("-", " ").split())
 
 
 def _records(text: str, errors: list[RosterError]) -> list[tuple[int, list[str]]]:
@@ -150,14 +152,14 @@ def _records(text: str, errors: list[RosterError]) -> list[tuple[int, list[str]]
 def _header(record: list[str], errors: list[RosterError]) -> list[str]:
     names = [_column_name(cell) for cell in record]
     if not any(names):
-        errors.append(RosterError(1, None, f"the first line must name the columns: {', '.join(COLUMNS)}"))
+        errors.append(RosterError(1, None, f"the first line must name the columns: {_COLUMN_LIST}"))
         return names
     seen: set[str] = set()
     for position, (raw, name) in enumerate(zip(record, names, strict=True), start=1):
         if not name:
             errors.append(RosterError(1, None, f"column {position} has no name"))
         elif name not in COLUMNS:
-            errors.append(RosterError(1, None, f'unknown column "{raw.strip()}"; the columns are: {", ".join(COLUMNS)}'))
+            errors.append(RosterError(1, None, f'unknown column "{raw.strip()}"; the columns are: {_COLUMN_LIST}'))
         elif name in seen:
             errors.append(RosterError(1, None, f'column "{name}" appears twice'))
         seen.add(name)
@@ -207,7 +209,7 @@ def _check_line(line: int, values: dict[str, str], first_line_of: dict[str, int]
     if values.get("unit"):
         parts = [part.strip() for part in values["unit"].split("/")]
         if not all(parts):
-            problem("unit", "the path has an empty part; separate units with single slashes, e.g. Trial Division/Homicide")
+            problem("unit", "the path has an empty part; separate units with single slashes (Division/Bureau/Unit)")
         elif any(len(part) > _UNIT_NAME_MAX for part in parts):
             problem("unit", f"a unit name is longer than {_UNIT_NAME_MAX} characters")
         else:
@@ -235,7 +237,7 @@ def _check_line(line: int, values: dict[str, str], first_line_of: dict[str, int]
 def _read_lines(text: str, errors: list[RosterError]) -> tuple[frozenset[str], list[_Line]]:
     records = _records(text, errors)
     if not records:
-        errors.append(RosterError(1, None, f"the file is empty; the first line must name the columns: {', '.join(COLUMNS)}"))
+        errors.append(RosterError(1, None, f"the file is empty; the first line must name the columns: {_COLUMN_LIST}"))
         return frozenset(), []
     header_errors: list[RosterError] = []
     header = _header(records[0][1], header_errors)
@@ -366,6 +368,106 @@ def _find_loops(supervisor_of: dict[uuid.UUID, uuid.UUID | None], starts: list[u
     return loops
 
 
+class _Record(NamedTuple):
+    """A person as the database has them; the fields after ``work_email`` are what a line sets."""
+
+    id: uuid.UUID
+    work_email: str
+    full_name: str
+    title: str
+    phone: str
+    unit_id: uuid.UUID | None
+    rank_tier_id: int
+    supervisor_id: uuid.UUID | None
+    is_active: bool
+
+
+class _Staff:
+    """The whole staff table in one query: the final chain of command may run through anyone,
+    and a query per line would not scale."""
+
+    AMBIGUOUS = "{n} people in Sidebar have this e-mail in different letter case; merge them in the admin first"
+
+    def __init__(self) -> None:
+        rows = Person.objects.values_list(*_Record._fields)
+        self.record = {row[0]: _Record(*row) for row in rows}
+        self.ids_by_email: dict[str, list[uuid.UUID]] = defaultdict(list)
+        for record in self.record.values():
+            self.ids_by_email[record.work_email.lower()].append(record.id)
+
+
+def _assign_ids(lines: list[_Line], staff: _Staff, errors: list[RosterError]) -> dict[str, uuid.UUID]:
+    """Give every line its person's id, existing or new, so that supervisors can be resolved
+    whatever the order of lines. Returns the ids by lower-cased e-mail."""
+    id_of: dict[str, uuid.UUID] = {}
+    for line in lines:
+        if line.key is None:
+            continue
+        matches = staff.ids_by_email.get(line.key, [])
+        if len(matches) > 1:
+            errors.append(RosterError(line.line, "email", staff.AMBIGUOUS.format(n=len(matches))))
+            continue
+        line.person_id = matches[0] if matches else uuid.uuid4()
+        id_of[line.key] = line.person_id
+    return id_of
+
+
+def _resolve_tiers(lines: list[_Line], errors: list[RosterError]) -> dict[int, int]:
+    tier_id = dict(RankTier.objects.order_by("level").values_list("name", "id"))
+    tier_id_lower = {name.lower(): pk for name, pk in tier_id.items()}
+    resolved: dict[int, int] = {}
+    for line in lines:
+        name = line.values["rank_tier"]
+        if not name:
+            continue  # already reported as missing
+        found = tier_id.get(name, tier_id_lower.get(name.lower()))
+        if found is None:
+            message = f"no such rank tier; the tiers are: {', '.join(tier_id)}"
+            errors.append(RosterError(line.line, "rank_tier", message))
+        else:
+            resolved[line.line] = found
+    return resolved
+
+
+def _resolve_supervisors(
+    lines: list[_Line], id_of: dict[str, uuid.UUID], staff: _Staff, errors: list[RosterError]
+) -> dict[uuid.UUID, uuid.UUID | None]:
+    """Everyone's supervisor once the file is imported: the database, overridden by the file."""
+    supervisor_of = {record.id: record.supervisor_id for record in staff.record.values()}
+    for line in lines:
+        if line.person_id is None:
+            continue
+        supervisor_of.setdefault(line.person_id, None)
+        if line.supervisor_key is None:
+            if "supervisor_email" in line.values and not line.values["supervisor_email"]:
+                supervisor_of[line.person_id] = None  # an empty cell clears the supervisor
+            continue  # no column keeps the supervisor; a bad value is already reported
+        supervisor_id = id_of.get(line.supervisor_key)
+        matches = staff.ids_by_email.get(line.supervisor_key, [])
+        if supervisor_id is None and len(matches) == 1:
+            supervisor_id = matches[0]
+        elif supervisor_id is None and matches:
+            errors.append(RosterError(line.line, "supervisor_email", staff.AMBIGUOUS.format(n=len(matches))))
+        elif supervisor_id is None:
+            message = f'"{line.values["supervisor_email"]}" is not in this file or in Sidebar'
+            errors.append(RosterError(line.line, "supervisor_email", message))
+        supervisor_of[line.person_id] = supervisor_id
+    return supervisor_of
+
+
+def _check_loops(
+    lines: list[_Line], supervisor_of: dict[uuid.UUID, uuid.UUID | None], staff: _Staff, errors: list[RosterError]
+) -> None:
+    line_of = {line.person_id: line for line in lines if line.person_id is not None}
+    for loop in _find_loops(supervisor_of, list(line_of)):
+        emails = [line_of[p].values["email"] if p in line_of else staff.record[p].work_email for p in [*loop, loop[0]]]
+        shown = " → ".join(emails)
+        for person_id in loop:
+            if person_id in line_of:  # a loop through the database alone is not this file's doing
+                message = f"this would make a reporting loop: {shown}"
+                errors.append(RosterError(line_of[person_id].line, "supervisor_email", message))
+
+
 def parse_roster(data: bytes | str) -> RosterResult:
     """Check a roster CSV against itself and the database; reads, never writes.
 
@@ -379,80 +481,13 @@ def parse_roster(data: bytes | str) -> RosterResult:
     if not columns:
         return RosterResult(errors, [], [])
 
-    tier_id = dict(RankTier.objects.order_by("level").values_list("name", "id"))
-    tier_id_lower = {name.lower(): pk for name, pk in tier_id.items()}
-    known_tiers = ", ".join(tier_id)
-    # The whole staff table in one query: the chain of command of the final state may run
-    # through anyone, and a query per line would not scale.
-    existing = {
-        row[0]: row
-        for row in Person.objects.values_list(
-            "id", "work_email", "full_name", "title", "phone", "unit_id", "rank_tier_id", "supervisor_id", "is_active"
-        )
-    }
-    ids_by_email: dict[str, list[uuid.UUID]] = defaultdict(list)
-    for person_id, work_email, *_ in existing.values():
-        ids_by_email[work_email.lower()].append(person_id)
-    ambiguous = "{n} people in the database have this e-mail in different letter case; merge them in the admin first"
-
-    id_of: dict[str, uuid.UUID] = {}  # everyone the file names, by lower-cased e-mail
-    for line in lines:
-        if line.key is None:
-            continue
-        matches = ids_by_email.get(line.key, [])
-        if len(matches) > 1:
-            errors.append(RosterError(line.line, "email", ambiguous.format(n=len(matches))))
-            continue
-        line.person_id = matches[0] if matches else uuid.uuid4()
-        id_of[line.key] = line.person_id
-
-    tiers: dict[int, int] = {}
-    for line in lines:
-        name = line.values["rank_tier"]
-        if name:
-            found = tier_id.get(name, tier_id_lower.get(name.lower()))
-            if found is None:
-                errors.append(RosterError(line.line, "rank_tier", f"no such rank tier; the tiers are: {known_tiers}"))
-            else:
-                tiers[line.line] = found
-
+    staff = _Staff()
+    id_of = _assign_ids(lines, staff, errors)
+    tier_of = _resolve_tiers(lines, errors)
     units = _Units()
     unit_of = _resolve_units(lines, units, errors)
-
-    # Supervisors are resolved after every line has an id, so the order of lines does not matter.
-    supervisor_of: dict[uuid.UUID, uuid.UUID | None] = {row[0]: row[7] for row in existing.values()}
-    line_of: dict[uuid.UUID, _Line] = {}
-    for line in lines:
-        if line.person_id is None:
-            continue
-        line_of[line.person_id] = line
-        if line.person_id not in existing:
-            supervisor_of[line.person_id] = None
-        if "supervisor_email" not in columns or (line.supervisor_key is None and line.values["supervisor_email"]):
-            continue  # no column: supervisors stay as they are; a bad value is already reported
-        supervisor_id: uuid.UUID | None = None
-        if line.supervisor_key is not None:
-            supervisor_id = id_of.get(line.supervisor_key)
-            matches = ids_by_email.get(line.supervisor_key, [])
-            if supervisor_id is None and len(matches) > 1:
-                errors.append(RosterError(line.line, "supervisor_email", ambiguous.format(n=len(matches))))
-            elif supervisor_id is None and not matches:
-                email = line.values["supervisor_email"]
-                errors.append(RosterError(line.line, "supervisor_email", f'"{email}" is not in this file or in Sidebar'))
-            elif supervisor_id is None:
-                supervisor_id = matches[0]
-        supervisor_of[line.person_id] = supervisor_id
-
-    if "supervisor_email" in columns:
-        email_of = {person_id: row[1] for person_id, row in existing.items()}
-        email_of.update({line.person_id: line.values["email"] for line in line_of.values() if line.person_id})
-        for loop in _find_loops(supervisor_of, list(line_of)):
-            shown = " → ".join(email_of[person_id] for person_id in [*loop, loop[0]])
-            for person_id in loop:
-                if person_id in line_of:  # a loop through the database alone is not this file's doing
-                    message = f"this would make a reporting loop: {shown}"
-                    errors.append(RosterError(line_of[person_id].line, "supervisor_email", message))
-
+    supervisor_of = _resolve_supervisors(lines, id_of, staff, errors)
+    _check_loops(lines, supervisor_of, staff, errors)
     if errors:
         errors.sort(key=lambda error: error.line)
         return RosterResult(errors, [], [])
@@ -460,16 +495,17 @@ def parse_roster(data: bytes | str) -> RosterResult:
     rows: list[RosterRow] = []
     for line in lines:
         assert line.person_id is not None and line.is_active is not None  # no errors, so both are set
-        before = existing.get(line.person_id)
+        before = staff.record.get(line.person_id)
         values = line.values
+        # A column the file leaves out keeps what an existing record has.
         after = (
             values["full_name"],
-            values["title"] if "title" in columns or before is None else before[3],
-            values["phone"] if "phone" in columns or before is None else before[4],
-            unit_of.get(line.line) if "unit" in columns or before is None else before[5],
-            tiers[line.line],
+            values["title"] if "title" in columns or before is None else before.title,
+            values["phone"] if "phone" in columns or before is None else before.phone,
+            unit_of.get(line.line) if "unit" in columns or before is None else before.unit_id,
+            tier_of[line.line],
             supervisor_of[line.person_id],
-            line.is_active if "active" in columns or before is None else before[8],
+            line.is_active if "active" in columns or before is None else before.is_active,
         )
         rows.append(
             RosterRow(
@@ -478,7 +514,7 @@ def parse_roster(data: bytes | str) -> RosterResult:
                 is_new=before is None,
                 changed=before is None or after != before[2:],
                 # A new record stores the lower-cased key; an existing one keeps its spelling.
-                work_email=line.values["email"].lower() if before is None else before[1],
+                work_email=values["email"].lower() if before is None else before.work_email,
                 full_name=after[0],
                 title=after[1],
                 phone=after[2],

@@ -37,3 +37,21 @@ def test_privileged_user_with_totp_reaches_home(client, cast):
     response = client.get(reverse("home"))
     assert response.status_code == 200
     assert "Agency set-up" in response.content.decode()
+
+
+def test_home_page_query_count_is_pinned(client, cast, django_assert_num_queries):
+    """Session, user, roles, staff record (with unit and tier), agency: five queries, however
+    many roles or people there are. The benchmark in bench/run.py measures this page."""
+    client.force_login(cast.staff)
+    client.get(reverse("home"))  # the first request stamps the session's idle clock
+    with django_assert_num_queries(5):
+        client.get(reverse("home"))
+
+
+def test_administrator_home_adds_only_the_summary_queries(client, cast, django_assert_num_queries):
+    """The same five plus three counts; the TOTP check is remembered in the session."""
+    activate_totp(cast.program_admin)
+    client.force_login(cast.program_admin)
+    client.get(reverse("home"))
+    with django_assert_num_queries(8):
+        client.get(reverse("home"))

@@ -1,0 +1,152 @@
+"""`make bench`: Sidebar's benchmarks, each printed as
+``BENCH <name> <measured> <unit> ratio=<x>`` against a floor measured in the same run.
+
+dashboard: requests per second of a signed-in staff member's home page, divided by those of the
+health view (a bare view: one ``SELECT 1``) behind the same middleware and the same session
+cookie. Both are served by gunicorn (2 sync workers) on loopback from a fresh copy of the demo
+agency; wrk drives the load when installed, otherwise a threaded Python client.
+"""
+
+from __future__ import annotations
+
+import http.client
+import http.cookiejar
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+DURATION_SECONDS = int(os.environ.get("BENCH_SECONDS", "8"))
+CONNECTIONS = 4
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def environment(database: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    # Demo data and keys, but DEBUG off: DEBUG records every query and would measure that.
+    env.update(SIDEBAR_MODE="demo", SIDEBAR_DEBUG="false", DATABASE_URL=f"sqlite:///{database}", LOG_LEVEL="WARNING")
+    return env
+
+
+def manage(env: dict[str, str], *args: str) -> str:
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, check=True, timeout=300
+    )
+    return result.stdout
+
+
+def wait_until_up(base: str) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("bench: gunicorn did not start")
+
+
+def sign_in(base: str, email: str, password: str) -> str:
+    """Signs in through the real login form; returns the Cookie header of the session."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(f"{base}/accounts/login/").read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if token is None:
+        raise SystemExit("bench: no CSRF token on the login page")
+    data = urllib.parse.urlencode(
+        {"csrfmiddlewaretoken": token.group(1), "login": email, "password": password}
+    ).encode()
+    request = urllib.request.Request(f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"})
+    landed = opener.open(request)
+    if landed.geturl().rstrip("/") != base:
+        raise SystemExit(f"bench: sign-in did not reach the home page (landed on {landed.geturl()})")
+    return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+
+
+def load_with_wrk(url: str, cookie: str) -> float:
+    output = subprocess.run(
+        ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{DURATION_SECONDS}s", "-H", f"Cookie: {cookie}", url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    if non_2xx:
+        raise SystemExit(f"bench: {url} answered {non_2xx.group(1)} errors under load")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    if match is None:
+        raise SystemExit(f"bench: could not read wrk's output:\n{output}")
+    return float(match.group(1))
+
+
+def load_with_python(url: str, cookie: str) -> float:
+    parts = urllib.parse.urlsplit(url)
+    stop_at = time.monotonic() + DURATION_SECONDS
+    counts = [0] * CONNECTIONS
+
+    def worker(index: int) -> None:
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        while time.monotonic() < stop_at:
+            connection.request("GET", parts.path or "/", headers={"Cookie": cookie})
+            response = connection.getresponse()
+            response.read()
+            if response.status != 200:
+                raise SystemExit(f"bench: {url} answered {response.status}")
+            counts[index] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(CONNECTIONS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(counts) / DURATION_SECONDS
+
+
+def main() -> None:
+    load = load_with_wrk if shutil.which("wrk") else load_with_python
+    with tempfile.TemporaryDirectory(prefix="sidebar-bench-") as folder:
+        env = environment(Path(folder) / "bench.sqlite3")
+        manage(env, "migrate", "--no-input", "-v0")
+        listing = manage(env, "load_demo")
+        staff = re.search(r"Staff member\s+(\S+@\S+)\s+(\S+)", listing)
+        if staff is None:
+            raise SystemExit("bench: load_demo printed no staff account")
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [PYTHON, "-m", "gunicorn", "sidebar.wsgi", "-w", "2", "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
+            cwd=ROOT,
+            env=env,
+        )
+        try:
+            wait_until_up(base)
+            cookie = sign_in(base, staff.group(1), staff.group(2))
+            load(f"{base}/", cookie)  # warm-up: templates compiled, connections open
+            floor = load(f"{base}/healthz", cookie)
+            dashboard = load(f"{base}/", cookie)
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    print(f"BENCH dashboard {dashboard:.0f} req/s ratio={dashboard / floor:.2f}")
+    print(f"# floor: health view behind the same middleware {floor:.0f} req/s (goal: ratio >= 0.3)")
+
+
+if __name__ == "__main__":
+    main()
