@@ -45,7 +45,7 @@ class _Collector:
     def __init__(self, mailbox: Mailbox) -> None:
         self.mailbox = mailbox
 
-    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:  # noqa: N802
+    async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
         self.mailbox.messages.append(message_from_bytes(envelope.original_content))  # type: ignore[attr-defined]
         return "250 Message accepted for delivery"
 

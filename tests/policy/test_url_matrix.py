@@ -7,9 +7,8 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
-
 from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from sidebar.accounts.roles import Role
 from tests.factories import CAST_PASSWORD, activate_totp, make_account, make_cast
