@@ -71,6 +71,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 INSTALLED_APPS = [
     "sidebar.accounts",
     "sidebar.org",
+    "sidebar.audit",
     "sidebar.core.apps.SidebarAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

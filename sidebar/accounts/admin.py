@@ -56,7 +56,7 @@ class UserAdmin(PolicyModelAdmin):
         if not change:
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
-        set_roles(user=obj, roles=form.cleaned_data.get("roles", []), by=request.user)  # type: ignore[arg-type]
+        set_roles(user=obj, roles=form.cleaned_data.get("roles", []), by=request.user, request=request)  # type: ignore[arg-type]
 
     @admin.action(description="Send a sign-in invitation (choose a password)")
     def send_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

@@ -6,13 +6,20 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
+from django.http import HttpRequest
+
 from sidebar.accounts.models import RoleMembership, User
 from sidebar.accounts.roles import GRANTABLE_ROLES, Role
+from sidebar.audit.models import Action
+from sidebar.audit.services import record
 
 
 @transaction.atomic
-def set_roles(*, user: User, roles: Iterable[Role | str], by: User | None) -> tuple[set[Role], set[Role]]:
-    """Make ``user`` hold exactly ``roles`` (staff is implied). Returns (granted, revoked)."""
+def set_roles(
+    *, user: User, roles: Iterable[Role | str], by: User | None, request: HttpRequest | None = None
+) -> tuple[set[Role], set[Role]]:
+    """Make ``user`` hold exactly ``roles`` (staff is implied); each change is audited.
+    Returns (granted, revoked)."""
     wanted = {Role(role) for role in roles} - {Role.STAFF}
     unknown = wanted - set(GRANTABLE_ROLES)
     if unknown:
@@ -22,6 +29,10 @@ def set_roles(*, user: User, roles: Iterable[Role | str], by: User | None) -> tu
     RoleMembership.objects.bulk_create([RoleMembership(user=user, role=role) for role in granted])
     if revoked:
         user.role_memberships.filter(role__in=[role.value for role in revoked]).delete()
+    for role in sorted(granted):
+        record(action=Action.ROLE_GRANTED, actor=by, obj=user, detail=role.value, request=request)
+    for role in sorted(revoked):
+        record(action=Action.ROLE_REVOKED, actor=by, obj=user, detail=role.value, request=request)
     if hasattr(user, "_sidebar_roles"):
         del user._sidebar_roles
     return granted, revoked

@@ -1,0 +1,74 @@
+"""The append-only, hash-chained access log. A row says who did what to which object, by id
+only: never a name, never content (an audit log is also something a subpoena can reach)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Action(models.TextChoices):
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGN_OUT = "sign_out", "Signed out"
+    ROLE_GRANTED = "role_granted", "Role granted"
+    ROLE_REVOKED = "role_revoked", "Role revoked"
+    IDENTITY_READ = "identity_read", "Identity read"
+    IDENTITY_SHREDDED = "identity_shredded", "Identity shredded"
+    MASTER_KEY_ROTATED = "master_key_rotated", "Master key rotated"
+    ASSIGNMENT = "assignment", "Assignment"
+    EXCEPTION_STEP = "exception_step", "Exception step"
+    EXPORT = "export", "Export"
+    AUDIT_VERIFIED = "audit_verified", "Audit chain verified"
+
+
+class Result(models.TextChoices):
+    OK = "ok", "OK"
+    DENIED = "denied", "Denied"
+    FAILED = "failed", "Failed"
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField()
+    actor_id = models.UUIDField(null=True, blank=True, help_text="The account that acted, if any.")
+    action = models.CharField(max_length=40, choices=Action.choices)
+    object_type = models.CharField(max_length=60, blank=True)
+    object_id = models.CharField(max_length=64, blank=True)
+    detail = models.CharField(
+        max_length=60, blank=True, help_text="A code, never free text: a role name, a field name, a category."
+    )
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    result = models.CharField(max_length=10, choices=Result.choices, default=Result.OK)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["action", "at"], name="audit_action_at_idx"),
+            models.Index(fields=["actor_id", "at"], name="audit_actor_at_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action}"
+
+
+class ChainHead(models.Model):
+    """One row holding the hash of the newest event. Appending locks it, so concurrent
+    writers queue up instead of forking the chain; deleting the newest event shows up as a
+    mismatch with it."""
+
+    last_hash = models.CharField(max_length=64)
+    last_event_id = models.BigIntegerField(null=True)
+
+
+class Verification(models.Model):
+    """The outcome of each walk of the chain, shown on the privacy page."""
+
+    at = models.DateTimeField()
+    ok = models.BooleanField()
+    events_checked = models.PositiveBigIntegerField()
+    first_broken_id = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        get_latest_by = "at"

@@ -1,0 +1,28 @@
+"""Sign-ins leave a trace. Receivers only translate a signal into one audit service call."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from sidebar.audit.models import Action, Result
+from sidebar.audit.services import record
+
+
+@receiver(user_logged_in)
+def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    record(action=Action.SIGN_IN, actor=user, obj=user, request=request)
+
+
+@receiver(user_logged_out)
+def _signed_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None:
+        record(action=Action.SIGN_OUT, actor=user, obj=user, request=request)
+
+
+@receiver(user_login_failed)
+def _sign_in_failed(sender: Any, credentials: Any, request: Any = None, **kwargs: Any) -> None:
+    # The credentials carry the typed e-mail; it is not recorded (it may be a mistyped name).
+    record(action=Action.SIGN_IN_FAILED, request=request, result=Result.DENIED)
