@@ -14,11 +14,12 @@ import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from datetime import datetime
+from typing import NamedTuple, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from sidebar.org.models import Person, RankTier, Unit
@@ -237,7 +238,10 @@ def _check_line(line: int, values: dict[str, str], first_line_of: dict[str, int]
 def _read_lines(text: str, errors: list[RosterError]) -> tuple[frozenset[str], list[_Line]]:
     records = _records(text, errors)
     if not records:
-        errors.append(RosterError(1, None, f"the file is empty; the first line must name the columns: {_COLUMN_LIST}"))
+        if not errors:  # a quoting error on line 1 is reported already
+            errors.append(
+                RosterError(1, None, f"the file is empty; the first line must name the columns: {_COLUMN_LIST}")
+            )
         return frozenset(), []
     header_errors: list[RosterError] = []
     header = _header(records[0][1], header_errors)
@@ -500,8 +504,8 @@ def parse_roster(data: bytes | str) -> RosterResult:
         # A column the file leaves out keeps what an existing record has.
         after = (
             values["full_name"],
-            values["title"] if "title" in columns or before is None else before.title,
-            values["phone"] if "phone" in columns or before is None else before.phone,
+            values.get("title", "") if "title" in columns or before is None else before.title,
+            values.get("phone", "") if "phone" in columns or before is None else before.phone,
             unit_of.get(line.line) if "unit" in columns or before is None else before.unit_id,
             tier_of[line.line],
             supervisor_of[line.person_id],
@@ -544,11 +548,13 @@ def _supervisors_first(rows: list[RosterRow]) -> list[RosterRow]:
     depth: dict[uuid.UUID, int] = {}
     for row in rows:
         walk: list[uuid.UUID] = []
+        on_walk: set[uuid.UUID] = set()
         current: RosterRow | None = row
         while current is not None and current.person_id not in depth:
-            if current.person_id in walk:
+            if current.person_id in on_walk:
                 raise ValueError("supervisor loop among new people; parse_roster refuses such a file")
             walk.append(current.person_id)
+            on_walk.add(current.person_id)
             current = by_id.get(current.supervisor_id) if current.supervisor_id else None
         level = depth[current.person_id] if current is not None else -1
         for person_id in reversed(walk):
@@ -569,6 +575,29 @@ def _person(row: RosterRow) -> Person:
         supervisor_id=row.supervisor_id,
         is_active=row.is_active,
     )
+
+
+def _update_people(rows: Sequence[RosterRow], *, updated_at: datetime) -> None:
+    """One plain UPDATE run for every row (executemany). ``bulk_update`` builds a CASE expression
+    per field per row in Python: 20,000 changed people took half a minute that way, and well
+    under a second this way."""
+    quote = connection.ops.quote_name
+    by_name = {field.name: field for field in Person._meta.concrete_fields}
+    fields = [by_name[name] for name in _UPDATED_FIELDS]
+    pk = by_name["id"]
+    assignments = ", ".join(f"{quote(cast(str, field.column))} = %s" for field in fields)
+    # Only names from the model's own metadata are formatted in; every value is a parameter.
+    sql = f"UPDATE {quote(Person._meta.db_table)} SET {assignments} WHERE {quote(cast(str, pk.column))} = %s"  # noqa: S608
+    params = []
+    for row in rows:
+        values = (row.full_name, row.title, row.phone, row.unit_id, row.rank_tier_id, row.supervisor_id, row.is_active)
+        prepared = [
+            field.get_db_prep_save(value, connection)
+            for field, value in zip(fields, (*values, updated_at), strict=True)
+        ]
+        params.append([*prepared, pk.get_db_prep_save(row.person_id, connection)])
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
 
 
 @transaction.atomic
@@ -594,14 +623,10 @@ def import_roster(
         done += len(batch)
         if progress:
             progress(done, total)
-    # bulk_update skips auto_now, so the time is set here.
     now = timezone.now()
     for start in range(0, len(to_update), BATCH_SIZE):
         batch = to_update[start : start + BATCH_SIZE]
-        people = [_person(row) for row in batch]
-        for person in people:
-            person.updated_at = now
-        Person.objects.bulk_update(people, _UPDATED_FIELDS)
+        _update_people(batch, updated_at=now)
         done += len(batch)
         if progress:
             progress(done, total)
