@@ -65,6 +65,9 @@ URL_RULES: dict[str, Rule] = {
     "home": SIGNED_IN,
     "need_to_talk": PUBLIC,  # a frightened person must reach the crisis line without an account
     "health": PUBLIC,
+    # The audit log: who read identities, changed roles, signed in
+    "audit:events": only(Role.PROGRAM_ADMIN, Role.CLINICAL_ADVISOR),
+    "audit:verify": only(Role.PROGRAM_ADMIN, Role.CLINICAL_ADVISOR),
     # Sign-in and account security (django-allauth)
     "account_login": PUBLIC,
     "account_logout": SIGNED_IN_BEFORE_MFA,

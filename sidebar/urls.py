@@ -10,6 +10,7 @@ urlpatterns = [
     path("need-to-talk/", views.need_to_talk, name="need_to_talk"),
     path("healthz", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
+    path("audit/", include("sidebar.audit.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -24,6 +24,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home"),
     NavItem("Need to talk?", "need_to_talk"),
     NavItem("Agency set-up", "admin:index"),
+    NavItem("Audit log", "audit:events"),
     NavItem("Account security", "mfa_index"),
 )
 

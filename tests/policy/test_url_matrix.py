@@ -39,12 +39,18 @@ def admin_only(signed_in_outcome: str = OK) -> dict[str, str]:
     }
 
 
+def only(*roles: str, outcome: str = OK) -> dict[str, str]:
+    return {**everyone(FORBIDDEN), "anonymous": LOGIN, NO_MFA: MFA, **dict.fromkeys(roles, outcome)}
+
+
 CLOSED = everyone(NOT_FOUND)
 
 EXPECTED: dict[str, dict[str, str]] = {
     "home": signed_in(),
     "need_to_talk": everyone(),
     "health": everyone(),
+    "audit:events": only("program_admin", "clinical_advisor"),
+    "audit:verify": only("program_admin", "clinical_advisor", outcome=OK),  # GET: 405 Method Not Allowed
     "account_login": everyone(),
     "account_logout": signed_in(before_mfa=True),
     "account_inactive": everyone(),

@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from sidebar.audit import selectors
+from sidebar.audit.forms import EventFilterForm
+from sidebar.audit.services import run_verification
+
+
+@require_GET
+def event_list(request: HttpRequest) -> HttpResponse:
+    form = EventFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    page = Paginator(selectors.filtered_events(filters), 50).get_page(request.GET.get("page"))
+    events = list(page.object_list)
+    selectors.label_actors(events)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "events": events,
+        "query": query.urlencode(),
+        "verification": selectors.last_verification(),
+    }
+    return render(request, "audit/event_list.html", context)
+
+
+@require_POST
+def verify(request: HttpRequest) -> HttpResponse:
+    report = run_verification(actor=request.user, request=request)
+    if report.ok:
+        messages.success(request, f"The audit chain is intact: {report.events_checked} events verified.")
+    else:
+        messages.error(
+            request, f"The audit chain is BROKEN at event #{report.first_broken_id}: {report.reason}."
+        )
+    return redirect("audit:events")
