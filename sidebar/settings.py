@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sidebar.accounts",
     "sidebar.org",
     "sidebar.audit",
+    "sidebar.vault",
     "sidebar.core.apps.SidebarAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

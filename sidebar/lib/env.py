@@ -96,8 +96,9 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, object]:
             "NAME": str(file),
             "OPTIONS": {
                 # WAL lets readers and one writer work at once; IMMEDIATE avoids "database is
-                # locked" on upgrade from a read to a write lock inside a transaction.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+                # locked" on upgrade from a read to a write lock inside a transaction;
+                # secure_delete zeroes freed pages, so shredded keys leave no bytes behind.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON;",
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },

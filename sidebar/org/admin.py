@@ -10,7 +10,7 @@ from sidebar.org.models import Agency, Person, RankTier, Unit
 
 @admin.register(Agency)
 class AgencyAdmin(PolicyModelAdmin):
-    list_display = ["name", "kind", "crisis_line", "eap_phone", "timezone"]
+    list_display = ["name", "kind", "crisis_line", "eap_phone", "identity_retention_days", "suppression_threshold"]
 
     def has_add_permission(self, request: HttpRequest, *args: object) -> bool:
         # One agency per deployment.

@@ -7,6 +7,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 
 
@@ -26,9 +27,22 @@ class Agency(models.Model):
     )
     eap_phone = models.CharField("EAP phone", max_length=60, blank=True, help_text="Employee assistance program.")
     timezone = models.CharField(max_length=64, default="America/Los_Angeles")
+    identity_retention_days = models.PositiveSmallIntegerField(
+        default=30,
+        help_text="Days after a request closes until the identity of the person is shredded (0: at once).",
+    )
+    suppression_threshold = models.PositiveSmallIntegerField(
+        "suppression threshold (k)",
+        default=5,
+        validators=[MinValueValidator(3)],
+        help_text="Leadership never sees a count between 1 and k−1. Never below 3; raise it with volume.",
+    )
 
     class Meta:
         verbose_name_plural = "agency"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(suppression_threshold__gte=3), name="suppression_threshold_at_least_3")
+        ]
 
     def __str__(self) -> str:
         return self.name
