@@ -1,0 +1,28 @@
+"""Every recurring job, declared in one place.
+
+``manage.py run_schedules`` (run it every few minutes from a systemd timer or cron, see
+docs/deploy.md) enqueues each job whose interval has passed; a task worker (``manage.py
+db_worker``) runs them. Jobs are idempotent, so a run that comes late or twice does no harm.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from sidebar.audit.tasks import verify_audit_chain
+from sidebar.vault.tasks import shred_due_identities
+
+
+@dataclass(frozen=True)
+class Schedule:
+    name: str
+    task: Any
+    every: datetime.timedelta
+
+
+SCHEDULES: tuple[Schedule, ...] = (
+    Schedule("shred-due-identities", shred_due_identities, datetime.timedelta(hours=1)),
+    Schedule("verify-audit-chain", verify_audit_chain, datetime.timedelta(days=1)),
+)
