@@ -64,6 +64,7 @@ URL_RULES: dict[str, Rule] = {
     # Sidebar's own pages
     "home": SIGNED_IN,
     "need_to_talk": PUBLIC,  # a frightened person must reach the crisis line without an account
+    "privacy": PUBLIC,
     "health": PUBLIC,
     # The audit log: who read identities, changed roles, signed in
     "audit:events": only(Role.PROGRAM_ADMIN, Role.CLINICAL_ADVISOR),

@@ -8,6 +8,7 @@ from sidebar.core import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("need-to-talk/", views.need_to_talk, name="need_to_talk"),
+    path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
     path("audit/", include("sidebar.audit.urls")),

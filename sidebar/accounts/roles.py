@@ -19,3 +19,33 @@ PRIVILEGED_ROLES: frozenset[Role] = frozenset(set(Role) - {Role.STAFF})
 
 # Roles stored as memberships; staff is implied by having an active account.
 GRANTABLE_ROLES: tuple[Role, ...] = tuple(role for role in Role if role is not Role.STAFF)
+
+
+# What each role does and never sees, in the words of ../shared/DESIGN.md. The privacy page
+# shows exactly this, so the page and the code cannot drift apart.
+ROLE_SCOPE: dict[Role, tuple[str, str]] = {
+    Role.STAFF: (
+        "ask for support for themselves (named or anonymously), refer a colleague, find a peer supporter",
+        "anything about anyone else's requests",
+    ),
+    Role.PEER: (
+        "accept or decline the requests assigned to them, record contacts as numbers only, plan check-ins",
+        "requests that are not assigned to them; access ends when they leave the team",
+    ),
+    Role.TEAM_LEADER: (
+        "triage requests and assign peer supporters, run the team, its training and events",
+        "what was said (nothing is stored); disclosures they are not party to",
+    ),
+    Role.CLINICAL_ADVISOR: (
+        "advise on grey areas and confidentiality exceptions, decide on disclosures with the team leader, review the audit log",
+        "anything beyond the exceptions they are consulted on",
+    ),
+    Role.PROGRAM_ADMIN: (
+        "set up the agency, units, staff records and accounts, review the audit log",
+        "who asked for support, and the contact details of anyone supported",
+    ),
+    Role.LEADERSHIP: (
+        "program statistics, by month or longer, with small numbers hidden",
+        "any individual, and any count below the suppression threshold",
+    ),
+}

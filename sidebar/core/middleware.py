@@ -5,6 +5,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
@@ -42,6 +43,11 @@ class PolicyMiddleware:
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{query}")
         if not settings.DEMO_MODE and not rule.before_mfa and policy.is_privileged(user) and not has_totp(request):
+            messages.info(
+                request,
+                "Your role lets you see more than your own records, so Sidebar asks for a code from an "
+                "authenticator app as well as your password. Set it up here to continue.",
+            )
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         if not rule.allows(user):
             raise PermissionDenied

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 from sidebar import policy
 from sidebar.accounts.roles import Role
 from sidebar.core import selectors
+from sidebar.core.privacy import privacy_facts
 
 
 @require_GET
@@ -27,6 +28,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_GET
 def need_to_talk(request: HttpRequest) -> HttpResponse:
     return render(request, "core/need_to_talk.html")
+
+
+@login_not_required  # policy: PUBLIC — people decide whether to trust Sidebar before signing in
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/privacy.html", {"facts": privacy_facts()})
 
 
 @login_not_required  # policy: PUBLIC

@@ -22,6 +22,18 @@ from sidebar.vault import crypto
 from sidebar.vault.models import DataKey, SealedValue
 
 
+# The only identifying values the vault accepts, with the plain words the privacy page uses.
+IDENTITY_FIELDS: dict[str, str] = {
+    "person": "the link to your staff record, when you ask while signed in",
+    "name": "your name, when you give it",
+    "email": "the e-mail address you want to be reached at",
+    "phone": "the phone number you want to be reached at",
+    "preferred_times": "when you would like to be contacted",
+    "message": "the messages of an anonymous ticket (they are the conversation itself, not notes)",
+    "disclosure_note": "one short note on a confidentiality exception decision, readable by the clinical advisor and team leader only",
+}
+
+
 class IdentityUnavailable(Exception):
     """The identity was shredded (or the record is not what it claims to be)."""
 
@@ -84,6 +96,9 @@ def seal(*, key: DataKey, owner: models.Model | tuple[str, Any], field: str, val
 def store(*, key: DataKey, owner: models.Model | tuple[str, Any], values: Mapping[str, str]) -> None:
     """Seal and keep identifying values; empty values are not stored at all."""
     label = owner_label(owner)
+    unknown = set(values) - set(IDENTITY_FIELDS)
+    if unknown:
+        raise ValueError(f"The vault keeps only the listed identity fields, not {sorted(unknown)}")
     for field, value in values.items():
         if not value:
             SealedValue.objects.filter(owner=label, field=field).delete()

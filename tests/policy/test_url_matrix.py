@@ -49,6 +49,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "home": signed_in(),
     "need_to_talk": everyone(),
     "health": everyone(),
+    "privacy": everyone(),
     "audit:events": only("program_admin", "clinical_advisor"),
     "audit:verify": only("program_admin", "clinical_advisor", outcome=OK),  # GET: 405 Method Not Allowed
     "account_login": everyone(),

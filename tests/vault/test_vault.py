@@ -39,6 +39,11 @@ def test_identity_is_stored_only_as_ciphertext(key):
     assert b"".join(bytes(k) for k in DataKey.objects.values_list("wrapped", flat=True)) != b""
 
 
+def test_the_vault_refuses_fields_it_does_not_list(key):
+    with pytest.raises(ValueError, match="only the listed identity fields"):
+        services.store(key=key, owner=OWNER, values={"what_was_said": "anything"})
+
+
 def test_reveal_returns_the_values_and_audits_the_read_without_them(key, cast):
     values = services.reveal(key=key, owner=OWNER, fields=["name", "phone"], actor=cast.team_leader)
     assert values == {"name": IDENTITY["name"], "phone": IDENTITY["phone"]}
