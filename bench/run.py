@@ -73,7 +73,9 @@ def sign_in(base: str, email: str, password: str) -> str:
     data = urllib.parse.urlencode(
         {"csrfmiddlewaretoken": token.group(1), "login": email, "password": password}
     ).encode()
-    request = urllib.request.Request(f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"})
+    request = urllib.request.Request(
+        f"{base}/accounts/login/", data=data, headers={"Referer": f"{base}/accounts/login/"}
+    )
     landed = opener.open(request)
     if landed.geturl().rstrip("/") != base:
         raise SystemExit(f"bench: sign-in did not reach the home page (landed on {landed.geturl()})")

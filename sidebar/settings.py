@@ -129,9 +129,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {
-    "default": parse_database_url(env_str("DATABASE_URL", "sqlite:///var/sidebar.sqlite3"), base_dir=BASE_DIR)
-}
+DATABASES = {"default": parse_database_url(env_str("DATABASE_URL", "sqlite:///var/sidebar.sqlite3"), base_dir=BASE_DIR)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # Shared state lives in the database so several gunicorn workers (or hosts) agree on rate limits.
@@ -177,6 +175,7 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "sidebar.accounts.adapter.SidebarMFAAdapter"
 MFA_TOTP_ISSUER = "Sidebar"
 MFA_TOTP_TOLERANCE = 1
 
@@ -198,7 +197,12 @@ SECURE_HSTS_SECONDS = env_int("SIDEBAR_HSTS_SECONDS", 31536000 if SECURE_HTTPS e
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 # The preload flag only signals consent; nothing is submitted, and the list takes apex domains only.
 SECURE_HSTS_PRELOAD = env_bool("SIDEBAR_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("SIDEBAR_BEHIND_PROXY", False) else None
+BEHIND_PROXY = env_bool("SIDEBAR_BEHIND_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# How many proxies append to X-Forwarded-For in front of Sidebar: the client's address for rate
+# limits and the audit log is taken that many entries from the right (never from the left,
+# which a client can forge).
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("SIDEBAR_TRUSTED_PROXY_COUNT", 1 if BEHIND_PROXY else 0, minimum=0)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"

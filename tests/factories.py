@@ -107,7 +107,9 @@ class Cast:
 
 
 def make_cast(*, password: str | None = None) -> Cast:
-    Agency.objects.get_or_create(name="Test County District Attorney", defaults={"crisis_line": "988", "eap_phone": "555-0100"})
+    Agency.objects.get_or_create(
+        name="Test County District Attorney", defaults={"crisis_line": "988", "eap_phone": "555-0100"}
+    )
     unit = UnitFactory(name="Cast unit")
     return Cast(
         staff=make_account("staff@example.gov", password=password, unit=unit),

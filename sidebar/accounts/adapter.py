@@ -6,7 +6,10 @@ from typing import Any
 from allauth.account import app_settings as account_settings
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import get_authentication_records  # pinned allauth
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
+
+from sidebar.vault import secrets
 
 
 class SidebarAccountAdapter(DefaultAccountAdapter):
@@ -25,3 +28,14 @@ class SidebarAccountAdapter(DefaultAccountAdapter):
             if records and time.time() - records[-1]["at"] < account_settings.REAUTHENTICATION_TIMEOUT:
                 return False
         return super().is_reauthentication_required(app=app, **kwargs)
+
+
+class SidebarMFAAdapter(DefaultMFAAdapter):
+    """TOTP secrets and recovery-code seeds are stored encrypted under the master key, so a
+    database dump alone does not let anyone mint second factors."""
+
+    def encrypt(self, text: str) -> str:
+        return secrets.encrypt_secret(text, purpose="mfa")
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return secrets.decrypt_secret(encrypted_text, purpose="mfa")

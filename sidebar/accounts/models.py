@@ -21,10 +21,12 @@ class UserManager(BaseUserManager["User"]):
         return user
 
     def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
-        # Sidebar has no superusers: full access is the program administrator role, granted
-        # through roles like any other (and audited). Kept for Django's createsuperuser only.
+        # Sidebar has no superusers: `createsuperuser` makes the first program administrator,
+        # through the same audited service as every other role change.
+        from sidebar.accounts.services import set_roles
+
         user = self.create_user(email, password, **extra)
-        RoleMembership.objects.get_or_create(user=user, role=Role.PROGRAM_ADMIN)
+        set_roles(user=user, roles=[Role.PROGRAM_ADMIN], by=None)
         return user
 
 

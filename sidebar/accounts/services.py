@@ -14,6 +14,25 @@ from sidebar.audit.models import Action
 from sidebar.audit.services import record
 
 
+def rewrap_mfa_secrets() -> int:
+    """Re-encrypt every TOTP secret and recovery-code seed under the current master key (part of
+    ``manage.py vault rotate``, so that removing the old key locks nobody out)."""
+    from allauth.mfa.models import Authenticator
+
+    from sidebar.vault.secrets import decrypt_secret, encrypt_secret
+
+    count = 0
+    for authenticator in Authenticator.objects.select_for_update().iterator(chunk_size=500):
+        data = dict(authenticator.data)
+        for field in ("secret", "seed"):
+            if isinstance(data.get(field), str):
+                data[field] = encrypt_secret(decrypt_secret(data[field], purpose="mfa"), purpose="mfa")
+        authenticator.data = data
+        authenticator.save(update_fields=["data"])
+        count += 1
+    return count
+
+
 @transaction.atomic
 def set_roles(
     *, user: User, roles: Iterable[Role | str], by: User | None, request: HttpRequest | None = None

@@ -9,6 +9,8 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from allauth.account.adapter import get_adapter as get_account_adapter
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -33,9 +35,13 @@ def event_hash(event: AuditEvent, prev_hash: str) -> str:
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    # REMOTE_ADDR is the proxy when Sidebar runs behind one; the deployment guide has the proxy
-    # overwrite it (never trust a client-supplied X-Forwarded-For here).
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    """The client's address as the sign-in rate limits see it (SIDEBAR_TRUSTED_PROXY_COUNT)."""
+    if request is None:
+        return None
+    try:
+        return get_account_adapter(request).get_client_ip(request)
+    except (PermissionDenied, ImproperlyConfigured):
+        return None
 
 
 def record(
@@ -91,7 +97,12 @@ def verify_chain(*, batch_size: int = 5000) -> ChainReport:
     events = AuditEvent.objects.order_by("id").only("id", "prev_hash", "hash", *_HASHED_FIELDS)
     for event in events.iterator(chunk_size=batch_size):
         if event.prev_hash != prev_hash:
-            return ChainReport(False, checked, event.pk, "its link to the previous event is broken (an event before it was removed or altered)")
+            return ChainReport(
+                False,
+                checked,
+                event.pk,
+                "its link to the previous event is broken (an event before it was removed or altered)",
+            )
         if event_hash(event, prev_hash) != event.hash:
             return ChainReport(False, checked, event.pk, "its contents were altered")
         prev_hash, last_id, checked = event.hash, event.pk, checked + 1

@@ -36,7 +36,5 @@ def verify(request: HttpRequest) -> HttpResponse:
     if report.ok:
         messages.success(request, f"The audit chain is intact: {report.events_checked} events verified.")
     else:
-        messages.error(
-            request, f"The audit chain is BROKEN at event #{report.first_broken_id}: {report.reason}."
-        )
+        messages.error(request, f"The audit chain is BROKEN at event #{report.first_broken_id}: {report.reason}.")
     return redirect("audit:events")

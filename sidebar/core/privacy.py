@@ -42,9 +42,7 @@ def privacy_facts() -> PrivacyFacts:
         retention_days=agency.identity_retention_days,
         suppression_threshold=agency.suppression_threshold,
         identity_fields=list(IDENTITY_FIELDS.values()),
-        roles=[
-            RoleFacts(role, *ROLE_SCOPE[role], needs_two_factor=role in PRIVILEGED_ROLES) for role in Role
-        ],
+        roles=[RoleFacts(role, *ROLE_SCOPE[role], needs_two_factor=role in PRIVILEGED_ROLES) for role in Role],
         two_factor_enforced=not settings.DEMO_MODE,
         idle_minutes_privileged=settings.SIDEBAR_IDLE_TIMEOUT_PRIVILEGED // 60,
         idle_minutes_staff=settings.SIDEBAR_IDLE_TIMEOUT_STAFF // 60,

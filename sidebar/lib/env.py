@@ -118,6 +118,4 @@ def parse_database_url(url: str, *, base_dir: Path) -> dict[str, object]:
             "CONN_HEALTH_CHECKS": True,
             "OPTIONS": options,
         }
-    raise ImproperlyConfigured(
-        f"DATABASE_URL must start with sqlite:// or postgres:// (got scheme {parts.scheme!r})."
-    )
+    raise ImproperlyConfigured(f"DATABASE_URL must start with sqlite:// or postgres:// (got scheme {parts.scheme!r}).")

@@ -41,7 +41,9 @@ class Agency(models.Model):
     class Meta:
         verbose_name_plural = "agency"
         constraints = [
-            models.CheckConstraint(condition=models.Q(suppression_threshold__gte=3), name="suppression_threshold_at_least_3")
+            models.CheckConstraint(
+                condition=models.Q(suppression_threshold__gte=3), name="suppression_threshold_at_least_3"
+            )
         ]
 
     def __str__(self) -> str:

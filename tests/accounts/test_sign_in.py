@@ -122,3 +122,24 @@ def test_staff_member_is_not_signed_out_after_30_idle_minutes(client, staff_memb
     client.get(reverse("home"))
     _age_session(client, 31 * 60)
     assert client.get(reverse("home")).status_code == 200
+
+
+def test_resetting_someones_two_factor_stops_their_open_session_at_once(client):
+    from allauth.mfa.models import Authenticator
+
+    leader = make_account("lee.park@example.gov", Role.TEAM_LEADER)
+    activate_totp(leader)
+    client.force_login(leader)
+    assert client.get(reverse("home")).status_code == 200
+    Authenticator.objects.filter(user=leader).delete()  # the administrator's reset
+    assert client.get(reverse("home"))["Location"] == reverse("mfa_activate_totp")
+
+
+def test_even_an_active_session_ends_after_twelve_hours(client, staff_member):
+    client.force_login(staff_member)
+    client.get(reverse("home"))
+    session = client.session
+    session["sidebar_signed_in_at"] = time.time() - 12 * 60 * 60 - 1
+    session.save()
+    response = client.get(reverse("home"))
+    assert response["Location"].startswith(LOGIN)

@@ -45,11 +45,11 @@ def test_verify_button_runs_the_check_and_records_it(admin_client):
 
 
 def test_list_query_count_is_pinned(admin_client, cast, django_assert_num_queries):
-    """Session, user, roles, count, page, who of the actors is privileged, their e-mails, last
-    verification, agency: nine queries for a page of fifty, whoever the actors are."""
+    """Session, user, roles, two-factor check, count, page, who of the actors is privileged,
+    their e-mails, last verification, agency: ten queries for a page of fifty."""
     for _ in range(30):
         record(action=Action.SIGN_IN, actor=cast.staff, obj=cast.staff)
         record(action=Action.ROLE_GRANTED, actor=cast.program_admin, obj=cast.peer, detail="peer")
     admin_client.get(reverse("audit:events"))  # the first request stamps the session
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         admin_client.get(reverse("audit:events"))

@@ -49,9 +49,9 @@ def test_home_page_query_count_is_pinned(client, cast, django_assert_num_queries
 
 
 def test_administrator_home_adds_only_the_summary_queries(client, cast, django_assert_num_queries):
-    """The same five plus three counts; the TOTP check is remembered in the session."""
+    """The same five, the two-factor check, and three counts."""
     activate_totp(cast.program_admin)
     client.force_login(cast.program_admin)
     client.get(reverse("home"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         client.get(reverse("home"))

@@ -144,3 +144,22 @@ def settings_keys(raw: str) -> dict[str, bytes]:
     from sidebar.settings import _master_keys
 
     return _master_keys(raw)
+
+
+def test_two_factor_secrets_are_encrypted_and_survive_rotation(settings, cast):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.factories import activate_totp, totp_code
+
+    old, new = master("old"), master("new")
+    settings.SIDEBAR_MASTER_KEYS = settings_keys(old)
+    secret = activate_totp(cast.team_leader)
+    stored = Authenticator.objects.get(user=cast.team_leader, type=Authenticator.Type.TOTP)
+    assert secret not in str(stored.data)
+
+    settings.SIDEBAR_MASTER_KEYS = settings_keys(f"{new},{old}")
+    call_command("vault", "rotate")
+    settings.SIDEBAR_MASTER_KEYS = settings_keys(new)
+    stored.refresh_from_db()
+    assert TOTP(stored).validate_code(totp_code(secret))

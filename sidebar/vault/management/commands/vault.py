@@ -4,6 +4,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from sidebar.accounts.services import rewrap_mfa_secrets
 
 from sidebar.vault import services
 
@@ -24,9 +27,11 @@ class Command(BaseCommand):
                 self.stdout.write(f"wrapped by master key {key_id}: {count}")
         elif action == "rotate":
             current = next(iter(settings.SIDEBAR_MASTER_KEYS))
-            count = services.rotate()
+            with transaction.atomic():
+                count = services.rotate()
+                authenticators = rewrap_mfa_secrets()
             self.stdout.write(
-                f"Re-wrapped {count} data keys with master key {current}. "
+                f"Re-wrapped {count} data keys and {authenticators} two-factor secrets with master key {current}. "
                 "Older master keys can now be removed from SIDEBAR_MASTER_KEY."
             )
         else:
