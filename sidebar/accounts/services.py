@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db import transaction
-
 from django.http import HttpRequest
 
 from sidebar.accounts.models import RoleMembership, User

@@ -60,6 +60,9 @@ class ChainHead(models.Model):
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(null=True)
 
+    def __str__(self) -> str:
+        return f"chain head at #{self.last_event_id}"
+
 
 class Verification(models.Model):
     """The outcome of each walk of the chain, shown on the privacy page."""
@@ -72,3 +75,6 @@ class Verification(models.Model):
     class Meta:
         ordering = ["-at"]
         get_latest_by = "at"
+
+    def __str__(self) -> str:
+        return f"verification {self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'broken'}"

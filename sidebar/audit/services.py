@@ -39,7 +39,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
     try:
-        return get_account_adapter(request).get_client_ip(request)
+        return str(get_account_adapter(request).get_client_ip(request))
     except (PermissionDenied, ImproperlyConfigured):
         return None
 

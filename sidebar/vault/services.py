@@ -21,7 +21,6 @@ from sidebar.audit.services import record
 from sidebar.vault import crypto
 from sidebar.vault.models import DataKey, SealedValue
 
-
 # The only identifying values the vault accepts, with the plain words the privacy page uses.
 IDENTITY_FIELDS: dict[str, str] = {
     "person": "the link to your staff record, when you ask while signed in",

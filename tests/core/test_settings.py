@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("SIDEBAR_", "DATABASE_URL"))}
+    skip = ("SIDEBAR_", "DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE")  # the last is set for browser tests
+    env = {key: value for key, value in os.environ.items() if not key.startswith(skip)}
     env.update(
         SIDEBAR_MODE="production",
         SECRET_KEY=secrets.token_urlsafe(60),

@@ -56,7 +56,7 @@ def disk_bytes(folder: Path) -> bytes:
 
 def test_the_database_file_never_holds_the_identity_and_forgets_the_key_when_shredded(database):
     env, folder = database
-    key_id, wrapped_hex = run(env, "manage.py", "shell", "-c", STORE).stdout.strip().splitlines()[-1].split()
+    _key_id, wrapped_hex = run(env, "manage.py", "shell", "-c", STORE).stdout.strip().splitlines()[-1].split()
     on_disk = disk_bytes(folder)
     assert NAME.encode() not in on_disk and PHONE.encode() not in on_disk
     assert bytes.fromhex(wrapped_hex) in on_disk

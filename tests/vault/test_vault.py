@@ -65,7 +65,7 @@ def test_after_shredding_the_identity_cannot_be_read(key, cast):
 
 
 def test_a_tampered_ciphertext_does_not_decrypt(key):
-    sealed = SealedValue.objects.get(owner="%s:%s" % OWNER, field="name")
+    sealed = SealedValue.objects.get(owner=f"{OWNER[0]}:{OWNER[1]}", field="name")
     token = bytearray(bytes(sealed.token))
     token[-1] ^= 0x01
     with pytest.raises(services.IdentityUnavailable):
@@ -73,7 +73,7 @@ def test_a_tampered_ciphertext_does_not_decrypt(key):
 
 
 def test_a_value_moved_to_another_record_or_field_does_not_decrypt(key):
-    token = bytes(SealedValue.objects.get(owner="%s:%s" % OWNER, field="name").token)
+    token = bytes(SealedValue.objects.get(owner=f"{OWNER[0]}:{OWNER[1]}", field="name").token)
     with pytest.raises(services.IdentityUnavailable):
         services.open_token(key=key, owner=OTHER, field="name", token=token)
     with pytest.raises(services.IdentityUnavailable):
@@ -82,7 +82,7 @@ def test_a_value_moved_to_another_record_or_field_does_not_decrypt(key):
 
 def test_a_value_under_another_requests_key_does_not_decrypt(key):
     other_key = services.create_key()
-    token = bytes(SealedValue.objects.get(owner="%s:%s" % OWNER, field="name").token)
+    token = bytes(SealedValue.objects.get(owner=f"{OWNER[0]}:{OWNER[1]}", field="name").token)
     with pytest.raises(services.IdentityUnavailable):
         services.open_token(key=other_key, owner=OWNER, field="name", token=token)
 

@@ -7,7 +7,6 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
 from sidebar.accounts.services import rewrap_mfa_secrets
-
 from sidebar.vault import services
 
 
