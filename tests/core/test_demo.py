@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import random
+import re
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.urls import reverse
 
 from sidebar.accounts.models import RoleMembership, User
 from sidebar.accounts.roles import Role
@@ -168,3 +170,19 @@ def test_load_demo_refuses_outside_demo_and_test_mode(settings):
     with pytest.raises(CommandError, match="never be loaded into a production database"):
         _load_demo()
     assert _counts() == (0, 0, 0, 0, 0, 0)
+
+
+def test_every_printed_demo_account_signs_in_and_sees_its_own_home_page(client, settings, capsys):
+    """What `make demo` promises: each account it prints works, in demo mode, with the password."""
+    settings.DEMO_MODE = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+    call_command("load_demo")
+    printed = re.findall(r"^(.+?)\s{2,}(\S+@\S+)\s+(\S+)$", capsys.readouterr().out, flags=re.MULTILINE)
+    assert len(printed) == 6
+    for role_label, email, password in printed:
+        client.logout()
+        response = client.post(reverse("account_login"), {"login": email, "password": password}, follow=True)
+        assert response.status_code == 200, role_label
+        body = response.content.decode()
+        assert response.request["PATH_INFO"] == reverse("home"), role_label
+        assert "Welcome, " in body and role_label in body, role_label
