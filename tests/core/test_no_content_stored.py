@@ -38,9 +38,7 @@ def free_text_fields() -> set[str]:
         if not model.__module__.startswith("sidebar."):
             continue
         for field in model._meta.get_fields():
-            if isinstance(field, models.TextField):
-                found.add(f"{model._meta.label}.{field.name}")
-            elif isinstance(field, models.CharField) and not field.choices and not isinstance(field, models.EmailField):
+            if isinstance(field, models.TextField) or (isinstance(field, models.CharField) and not field.choices and not isinstance(field, models.EmailField)):
                 found.add(f"{model._meta.label}.{field.name}")
     return found
 
