@@ -1,0 +1,178 @@
+"""Support requests, assignments, contacts and check-ins — statistics and workflow only.
+
+Nothing here identifies the person who asked: their staff-record link, name and contact
+details are sealed in the vault under the request's own data key. Nothing here records what
+was said: contacts are dates, minutes and codes from the standard lists."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from sidebar.support.categories import (
+    ContactMode,
+    DeclineReason,
+    Language,
+    ReferralReason,
+    ResponseType,
+    Source,
+    SupportKind,
+    Urgency,
+)
+from sidebar.team.models import PeerProfile
+from sidebar.vault.models import DataKey
+
+
+class SupportRequest(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Waiting for a peer"
+        OFFERED = "offered", "Offered to a peer"
+        ACTIVE = "active", "With a peer"
+        CLOSED = "closed", "Closed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    source = models.CharField(max_length=20, choices=Source.choices)
+    urgency = models.CharField(max_length=20, choices=Urgency.choices, default=Urgency.ROUTINE)
+    kind = models.CharField(max_length=20, choices=SupportKind.choices, default=SupportKind.POST_CRISIS)
+    topics = models.JSONField(default=list, blank=True, help_text="Topic codes the person chose (optional).")
+    referral_reason = models.CharField(max_length=30, choices=ReferralReason.choices, blank=True)
+    # preferences for matching (no identity: a tier level and a choice)
+    prefer_same_tier = models.BooleanField(default=True)
+    prefer_other_unit = models.BooleanField(default=False)
+    language = models.CharField(max_length=8, choices=Language.choices, blank=True)
+    requested_peer = models.ForeignKey(
+        PeerProfile, null=True, blank=True, on_delete=models.SET_NULL, related_name="requested_in"
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="support_request")
+    notice_version = models.ForeignKey(
+        "safeguards.PolicyDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Who submitted it: the person themself, a referrer, or nobody (anonymous). Used only to
+    # show a referrer "received" and a requester their own request; sealed identity is separate.
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    first_contact_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "urgency", "created_at"], name="request_queue_idx")]
+
+    def __str__(self) -> str:
+        return f"request {self.pk}"
+
+
+class Assignment(models.Model):
+    class Status(models.TextChoices):
+        OFFERED = "offered", "Offered"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        ENDED = "ended", "Ended"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="assignments")
+    peer = models.ForeignKey(PeerProfile, on_delete=models.PROTECT, related_name="assignments")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OFFERED)
+    decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offered_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-offered_at"]
+        constraints = [
+            # At most one live assignment per request: of two team leaders assigning at once,
+            # the database lets exactly one win.
+            models.UniqueConstraint(
+                fields=["request"],
+                condition=models.Q(status__in=["offered", "accepted"]),
+                name="one_live_assignment_per_request",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"assignment {self.pk}"
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in (self.Status.OFFERED, self.Status.ACCEPTED)
+
+
+class Contact(models.Model):
+    """One conversation, as statistics: when, how long, how, about which topics, what kind of
+    help, which referrals. Deliberately no text field."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="contacts")
+    peer = models.ForeignKey(PeerProfile, on_delete=models.PROTECT, related_name="contacts")
+    date = models.DateField()
+    minutes = models.PositiveSmallIntegerField()
+    mode = models.CharField(max_length=20, choices=ContactMode.choices)
+    response_type = models.CharField(max_length=20, choices=ResponseType.choices)
+    topics = models.JSONField(default=list, blank=True)
+    referrals = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-date"]
+        indexes = [models.Index(fields=["date"], name="contact_date_idx")]
+
+    def __str__(self) -> str:
+        return f"contact {self.pk}"
+
+
+class CheckIn(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="check_ins")
+    peer = models.ForeignKey(PeerProfile, on_delete=models.PROTECT, related_name="check_ins")
+    due_on = models.DateField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on"]
+        indexes = [models.Index(fields=["due_on", "done_at"], name="checkin_due_idx")]
+
+    def __str__(self) -> str:
+        return f"check-in {self.pk}"
+
+
+class AnonymousTicket(models.Model):
+    """The anonymous channel: a ticket code and a passphrase, shown once. Only the passphrase's
+    hash is kept; the messages are sealed in the vault under the request's key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request = models.OneToOneField(SupportRequest, on_delete=models.CASCADE, related_name="ticket")
+    code = models.CharField(max_length=32, unique=True)
+    passphrase_hash = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"ticket {self.pk}"
+
+
+class TicketMessage(models.Model):
+    class Author(models.TextChoices):
+        REQUESTER = "requester", "You"
+        PEER = "peer", "Peer supporter"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    ticket = models.ForeignKey(AnonymousTicket, on_delete=models.CASCADE, related_name="messages")
+    author = models.CharField(max_length=20, choices=Author.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    # the body lives in vault.SealedValue(owner="support.ticketmessage:<id>", field="message")
+
+    class Meta:
+        ordering = ["sent_at"]
+
+    def __str__(self) -> str:
+        return f"message {self.pk}"
