@@ -86,6 +86,20 @@ URL_RULES: dict[str, Rule] = {
     "mfa_view_recovery_codes": SIGNED_IN_BEFORE_MFA,
     "mfa_generate_recovery_codes": SIGNED_IN_BEFORE_MFA,
     "mfa_download_recovery_codes": SIGNED_IN_BEFORE_MFA,
+    # --- support requests: asking, the queue, assignments (sidebar/support/urls.py) ---
+    "support:ask": SIGNED_IN,
+    "support:refer": SIGNED_IN,
+    "support:my_requests": SIGNED_IN,
+    "support:queue": only(Role.TEAM_LEADER),
+    "support:triage": only(Role.TEAM_LEADER),
+    "support:my_assignments": only(Role.PEER),
+    "support:assignment": only(Role.PEER),
+    "support:answer": only(Role.PEER),
+    "support:log_contact": only(Role.PEER),
+    "support:check_in_done": only(Role.PEER),
+    "support:close": only(Role.PEER, Role.TEAM_LEADER),
+    # --- anonymous tickets (sidebar/support/ticket_urls.py, namespace "tickets") ---
+    # --- policy documents and confidentiality exceptions (sidebar/safeguards/urls.py, namespace "safeguards") ---
 }
 
 # Whole namespaces with one rule: Django's admin backs the administrator's screens, and its
@@ -174,7 +188,62 @@ def scope(model: type[M]) -> Callable[[Scope], Scope]:
     return register
 
 
+def _register_scopes() -> None:
+    """Who sees which records. Imported here, not at the top, so that this module loads before
+    the apps' models do (the middleware imports it)."""
+    from sidebar.safeguards.models import ConfidentialityException
+    from sidebar.support.models import Assignment, CheckIn, SupportRequest
+
+    live = ("offered", "accepted")
+    serving = ("active", "inactive")  # a removed peer, or one who stepped down, loses access at once
+
+    @scope(SupportRequest)
+    def _requests(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        held = roles_of(user)
+        if Role.TEAM_LEADER in held:
+            return queryset
+        mine = models.Q(submitted_by=user)  # own requests and referrals (the views show referrals as "received")
+        if Role.PEER in held:
+            mine |= models.Q(
+                assignments__peer__person__user=user,
+                assignments__peer__status__in=serving,
+                assignments__status__in=live,
+            )
+        return queryset.filter(mine).distinct()
+
+    @scope(Assignment)
+    def _assignments(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        held = roles_of(user)
+        if Role.TEAM_LEADER in held:
+            return queryset
+        if Role.PEER in held:
+            return queryset.filter(peer__person__user=user, peer__status__in=serving)
+        return queryset.none()
+
+    @scope(CheckIn)
+    def _check_ins(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if Role.PEER in roles_of(user):
+            return queryset.filter(peer__person__user=user, peer__status__in=serving)
+        return queryset.none()
+
+    @scope(ConfidentialityException)
+    def _exceptions(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        held = roles_of(user)
+        if held & {Role.CLINICAL_ADVISOR, Role.TEAM_LEADER}:
+            return queryset
+        if Role.PEER in held:
+            return queryset.filter(raised_by=user)
+        return queryset.none()  # never the program administrator, never leadership
+
+
+_scopes_registered = False
+
+
 def visible_to(user: AnyUser, model: type[M]) -> models.QuerySet[M]:
+    global _scopes_registered
+    if not _scopes_registered:
+        _register_scopes()
+        _scopes_registered = True
     queryset: models.QuerySet[M] = model._default_manager.all()
     narrow = _SCOPES.get(model)
     if narrow is None or not user.is_authenticated:

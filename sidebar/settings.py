@@ -238,6 +238,8 @@ EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sidebar <sidebar@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[Sidebar] "
+# Links in e-mails point here (e-mails say only that something waits, never who or why).
+SIDEBAR_BASE_URL = env_str("SIDEBAR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 

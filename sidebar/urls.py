@@ -11,6 +11,9 @@ urlpatterns = [
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.health, name="health"),
     path("accounts/", include("allauth.urls")),
+    path("support/", include("sidebar.support.urls")),
+    path("ticket/", include("sidebar.support.ticket_urls")),
+    path("safeguards/", include("sidebar.safeguards.urls")),
     path("audit/", include("sidebar.audit.urls")),
     path("admin/", admin.site.urls),
 ]

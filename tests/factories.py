@@ -120,3 +120,56 @@ def make_cast(*, password: str | None = None) -> Cast:
         leadership=make_account("chief@example.gov", Role.LEADERSHIP, password=password, unit=unit),
         outsider=make_account("outsider@example.gov", password=password),
     )
+
+
+# --- the team and the support workflow ---------------------------------------------------------
+
+
+def publish_agreement(by: User | None = None, version: int | None = None):  # type: ignore[no-untyped-def]
+    """Publish (a new version of) the team confidentiality agreement."""
+    from sidebar.safeguards.models import PolicyDocument
+
+    latest = PolicyDocument.objects.filter(kind=PolicyDocument.Kind.TEAM_AGREEMENT).order_by("-version").first()
+    return PolicyDocument.objects.create(
+        kind=PolicyDocument.Kind.TEAM_AGREEMENT,
+        version=version or (latest.version + 1 if latest else 1),
+        title="Team confidentiality agreement",
+        body="I keep what I hear in confidence, except as the policy says.",
+        published_by=by,
+    )
+
+
+def sign_current_agreement(user: User) -> None:
+    from sidebar.safeguards.models import Signature
+    from sidebar.safeguards.selectors import current_document
+
+    document = current_document("team_agreement") or publish_agreement()
+    Signature.objects.get_or_create(document=document, user=user)
+
+
+def make_peer(user: User, **fields: object):  # type: ignore[no-untyped-def]
+    """An active, trained peer who signed the current agreement (override any of that)."""
+    import datetime
+
+    from sidebar.team.models import PeerProfile
+
+    signed = fields.pop("signed", True)
+    defaults = {
+        "status": PeerProfile.Status.ACTIVE,
+        "basic_training_completed_on": datetime.date(2026, 1, 15),
+        "level": PeerProfile.Level.PEER,
+    }
+    defaults.update(fields)
+    profile, _ = PeerProfile.objects.update_or_create(person=user.person, defaults=defaults)
+    if signed:
+        sign_current_agreement(user)
+    return profile
+
+
+def ask_as(user: User, **fields: object):  # type: ignore[no-untyped-def]
+    """A request submitted by ``user`` for themself."""
+    from sidebar.support import services
+
+    values = {"urgency": "routine", "kind": "post_crisis", "topics": ["work_stress"], "phone": "555-0123"}
+    values.update(fields)
+    return services.ask_for_myself(user=user, person=user.person, **values)

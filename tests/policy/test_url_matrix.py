@@ -70,6 +70,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "mfa_view_recovery_codes": {**signed_in(before_mfa=True), "staff": NOT_FOUND, NO_MFA: NOT_FOUND},
     "mfa_generate_recovery_codes": signed_in(before_mfa=True),
     "mfa_download_recovery_codes": {**signed_in(before_mfa=True), "staff": NOT_FOUND, NO_MFA: NOT_FOUND},
+    # --- support requests (sidebar/support/urls.py) ---
+    # --- anonymous tickets (sidebar/support/ticket_urls.py) ---
+    # --- policy documents and confidentiality exceptions (sidebar/safeguards/urls.py) ---
     # closed: no self sign-up, no e-mail changes, no switching two-factor off
     "account_signup": CLOSED,
     "account_email": CLOSED,

@@ -1,0 +1,48 @@
+"""E-mails that say only that something waits, with a link. Never a name, a topic or a reason:
+anyone may read an inbox over someone's shoulder, and mail servers keep copies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+
+SUBJECT = "Something is waiting for you in Sidebar"
+
+
+def _send(recipients: list[str], path: str, what: str) -> None:
+    if not recipients:
+        return
+    body = (
+        f"{what}\n\n"
+        f"Open Sidebar to see it: {settings.SIDEBAR_BASE_URL}{path}\n\n"
+        "This message says nothing more on purpose."
+    )
+    for recipient in recipients:  # one message each: no recipient sees the others
+        send_mail(SUBJECT, body, None, [recipient], fail_silently=False)
+
+
+def after_commit(recipients: Iterable[str], path: str, what: str) -> None:
+    """Send once the transaction that caused it has committed (a rolled-back assignment must not
+    e-mail anyone)."""
+    addresses = sorted({address for address in recipients if address})
+    transaction.on_commit(lambda: _send(addresses, path, what))
+
+
+def new_assignment(email: str) -> None:
+    after_commit([email], reverse("support:my_assignments"), "A peer support request has been offered to you.")
+
+
+def urgent_request(emails: Iterable[str]) -> None:
+    after_commit(emails, reverse("support:queue"), "An urgent peer support request is waiting.")
+
+
+def check_in_due(email: str) -> None:
+    after_commit([email], reverse("support:my_assignments"), "A check-in you planned is due.")
+
+
+def ticket_reply(email: str) -> None:
+    after_commit([email], reverse("support:my_assignments"), "There is a new message on an anonymous request.")

@@ -1,0 +1,244 @@
+"""Writes of the support workflow: one atomic, audited function per use case."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from sidebar.accounts.models import User
+from sidebar.accounts.roles import Role
+from sidebar.audit.models import Action
+from sidebar.audit.services import record
+from sidebar.org.models import Person
+from sidebar.org.selectors import current_agency
+from sidebar.safeguards.models import PolicyDocument
+from sidebar.support import notify
+from sidebar.support.categories import DeclineReason, ReferralReason, Source, Urgency
+from sidebar.support.models import Assignment, CheckIn, Contact, SupportRequest
+from sidebar.team.models import PeerProfile
+from sidebar.vault import services as vault
+
+
+class WorkflowError(Exception):
+    """A step that cannot happen now; the message is fit to show to the user."""
+
+
+def _new_request(**fields: Any) -> SupportRequest:
+    return SupportRequest.objects.create(data_key=vault.create_key(), **fields)
+
+
+def _alert_if_urgent(support_request: SupportRequest) -> None:
+    if support_request.urgency != Urgency.URGENT:
+        return
+    on_call = PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE, on_call=True)
+    leaders = User.objects.filter(is_active=True, role_memberships__role=Role.TEAM_LEADER)
+    notify.urgent_request(
+        [*on_call.values_list("person__work_email", flat=True), *leaders.values_list("email", flat=True)]
+    )
+
+
+@transaction.atomic
+def ask_for_myself(
+    *,
+    user: User,
+    person: Person,
+    urgency: str,
+    kind: str,
+    topics: Iterable[str],
+    email: str = "",
+    phone: str = "",
+    preferred_times: str = "",
+    prefer_same_tier: bool = True,
+    prefer_other_unit: bool = False,
+    language: str = "",
+    requested_peer: PeerProfile | None = None,
+    notice: PolicyDocument | None = None,
+) -> SupportRequest:
+    """A signed-in staff member asks for support. Their staff-record link and contact details go
+    into the vault; the request row keeps only categories and preferences."""
+    support_request = _new_request(
+        source=Source.SELF,
+        urgency=urgency,
+        kind=kind,
+        topics=sorted(set(topics)),
+        prefer_same_tier=prefer_same_tier,
+        prefer_other_unit=prefer_other_unit,
+        language=language,
+        requested_peer=requested_peer,
+        notice_version=notice,
+        submitted_by=user,
+    )
+    vault.store(
+        key=support_request.data_key,
+        owner=support_request,
+        values={
+            "person": str(person.pk),
+            "name": person.full_name,
+            "email": email,
+            "phone": phone,
+            "preferred_times": preferred_times,
+        },
+    )
+    _alert_if_urgent(support_request)
+    return support_request
+
+
+@transaction.atomic
+def refer_colleague(
+    *, referrer: User, colleague: Person, reason: ReferralReason | str, urgency: str
+) -> SupportRequest:
+    """Anyone alerts the team about a colleague. The referrer is told only that it was received."""
+    support_request = _new_request(
+        source=Source.REFERRAL, urgency=urgency, referral_reason=reason, submitted_by=referrer
+    )
+    vault.store(
+        key=support_request.data_key,
+        owner=support_request,
+        values={"person": str(colleague.pk), "name": colleague.full_name, "email": colleague.work_email},
+    )
+    _alert_if_urgent(support_request)
+    return support_request
+
+
+@transaction.atomic
+def assign(
+    *, support_request: SupportRequest, peer: PeerProfile, by: User, request: HttpRequest | None = None
+) -> Assignment:
+    """Offer the request to a peer. The eligibility rules are checked again here (not only in
+    the suggestion list), and the database lets only one live assignment exist per request."""
+    from sidebar.support.selectors import ineligibility_reasons
+
+    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    if locked.status not in (SupportRequest.Status.OPEN,):
+        raise WorkflowError("This request has already been assigned.")
+    reasons = ineligibility_reasons(support_request=locked, peer=peer, actor=by, request=request)
+    if reasons:
+        raise WorkflowError("This peer cannot take this request: " + "; ".join(reasons) + ".")
+    try:
+        with transaction.atomic():
+            assignment = Assignment.objects.create(request=locked, peer=peer, assigned_by=by)
+    except IntegrityError as exc:
+        raise WorkflowError("This request has already been assigned.") from exc
+    locked.status = SupportRequest.Status.OFFERED
+    locked.save(update_fields=["status"])
+    record(action=Action.ASSIGNMENT, actor=by, obj=assignment, detail="offered", request=request)
+    notify.new_assignment(peer.person.work_email)
+    return assignment
+
+
+@transaction.atomic
+def accept(*, assignment: Assignment, by: User, request: HttpRequest | None = None) -> Assignment:
+    if assignment.status != Assignment.Status.OFFERED:
+        raise WorkflowError("This offer is no longer open.")
+    assignment.status, assignment.answered_at = Assignment.Status.ACCEPTED, timezone.now()
+    assignment.save(update_fields=["status", "answered_at"])
+    SupportRequest.objects.filter(pk=assignment.request_id).update(status=SupportRequest.Status.ACTIVE)
+    record(action=Action.ASSIGNMENT, actor=by, obj=assignment, detail="accepted", request=request)
+    return assignment
+
+
+@transaction.atomic
+def decline(
+    *, assignment: Assignment, reason: DeclineReason | str, by: User, request: HttpRequest | None = None
+) -> Assignment:
+    """The peer declines (conflict of interest, capacity…); the request returns to the queue."""
+    if assignment.status != Assignment.Status.OFFERED:
+        raise WorkflowError("This offer is no longer open.")
+    assignment.status, assignment.decline_reason = Assignment.Status.DECLINED, reason
+    assignment.answered_at = timezone.now()
+    assignment.save(update_fields=["status", "decline_reason", "answered_at"])
+    SupportRequest.objects.filter(pk=assignment.request_id).update(status=SupportRequest.Status.OPEN)
+    record(action=Action.ASSIGNMENT, actor=by, obj=assignment, detail=f"declined:{reason}", request=request)
+    return assignment
+
+
+@transaction.atomic
+def log_contact(
+    *,
+    assignment: Assignment,
+    date: datetime.date,
+    minutes: int,
+    mode: str,
+    response_type: str,
+    topics: Iterable[str],
+    referrals: Iterable[str],
+    next_check_in: datetime.date | None = None,
+) -> Contact:
+    """Record a conversation as statistics only, and optionally plan the next check-in."""
+    if assignment.status != Assignment.Status.ACCEPTED:
+        raise WorkflowError("Accept the request before logging a contact.")
+    contact = Contact.objects.create(
+        request_id=assignment.request_id,
+        peer=assignment.peer,
+        date=date,
+        minutes=minutes,
+        mode=mode,
+        response_type=response_type,
+        topics=sorted(set(topics)),
+        referrals=sorted(set(referrals)),
+    )
+    SupportRequest.objects.filter(pk=assignment.request_id, first_contact_at__isnull=True).update(
+        first_contact_at=timezone.now()
+    )
+    if next_check_in is not None:
+        plan_check_in(assignment=assignment, due_on=next_check_in)
+    return contact
+
+
+def plan_check_in(*, assignment: Assignment, due_on: datetime.date) -> CheckIn:
+    if assignment.status != Assignment.Status.ACCEPTED:
+        raise WorkflowError("Accept the request before planning a check-in.")
+    return CheckIn.objects.create(request_id=assignment.request_id, peer=assignment.peer, due_on=due_on)
+
+
+def complete_check_in(*, check_in: CheckIn) -> CheckIn:
+    if check_in.done_at is None:
+        check_in.done_at = timezone.now()
+        check_in.save(update_fields=["done_at"])
+    return check_in
+
+
+def send_check_in_reminders(*, today: datetime.date | None = None) -> int:
+    """E-mail each peer once about each check-in that is due. Idempotent: reminded_at marks it."""
+    today = today or timezone.localdate()
+    due = CheckIn.objects.filter(
+        due_on__lte=today, done_at__isnull=True, cancelled_at__isnull=True, reminded_at__isnull=True
+    ).select_related("peer__person")
+    sent = 0
+    for check_in in due:
+        with transaction.atomic():
+            claimed = CheckIn.objects.filter(pk=check_in.pk, reminded_at__isnull=True).update(reminded_at=timezone.now())
+            if claimed:
+                notify.check_in_due(check_in.peer.person.work_email)
+                sent += 1
+    return sent
+
+
+@transaction.atomic
+def close(
+    *, support_request: SupportRequest, by: User | None, shred_now: bool = False, request: HttpRequest | None = None
+) -> SupportRequest:
+    """Close: end assignments, cancel check-ins, hand the identity to the retention schedule (or
+    shred it at once when the person asks). Statistics stay."""
+    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+    if locked.status == SupportRequest.Status.CLOSED:
+        return locked
+    now = timezone.now()
+    locked.status, locked.closed_at = SupportRequest.Status.CLOSED, now
+    locked.save(update_fields=["status", "closed_at"])
+    locked.assignments.filter(status__in=[Assignment.Status.OFFERED, Assignment.Status.ACCEPTED]).update(
+        status=Assignment.Status.ENDED, ended_at=now
+    )
+    locked.check_ins.filter(done_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
+    if shred_now:
+        vault.shred(key=locked.data_key, actor=by, reason="person asked")
+    else:
+        vault.schedule_shredding(
+            key=locked.data_key, closed_at=now, retention_days=current_agency().identity_retention_days
+        )
+    return locked
