@@ -22,7 +22,9 @@ class NavItem:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home"),
-    NavItem("Need to talk?", "need_to_talk"),
+    NavItem("Ask for support", "support:ask"),
+    NavItem("My assignments", "support:my_assignments"),
+    NavItem("Request queue", "support:queue"),
     NavItem("Agency set-up", "admin:index"),
     NavItem("Audit log", "audit:events"),
     NavItem("Account security", "mfa_index"),

@@ -11,6 +11,7 @@ from sidebar import policy
 from sidebar.accounts.roles import Role
 from sidebar.core import selectors
 from sidebar.core.privacy import privacy_facts
+from sidebar.support import selectors as support_selectors
 
 
 @require_GET
@@ -20,6 +21,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": sorted(roles, key=list(Role).index),
         "person": selectors.person_for(request.user),
         "org_summary": selectors.org_summary() if policy.can(request.user, "org.manage") else None,
+        "peer": support_selectors.peer_dashboard(request.user) if Role.PEER in roles else None,
+        "queue_summary": support_selectors.queue_summary() if Role.TEAM_LEADER in roles else None,
     }
     return render(request, "core/home.html", context)
 

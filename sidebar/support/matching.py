@@ -105,12 +105,21 @@ def score(need: Need, candidate: Candidate) -> tuple[int, tuple[str, ...]]:
 
 
 def rank(need: Need, candidates: Iterable[Candidate], *, limit: int | None = None) -> list[Suggestion]:
-    """Eligible candidates, best first (ties: fewer open cases, then a stable id order)."""
+    """Eligible candidates, best first (ties: fewer open cases, then a stable id order). The peer
+    the person asked for comes first whenever eligible: points are additive, so without this a
+    peer with every other advantage could outscore the one the person named."""
     suggestions = []
     for candidate in candidates:
         if ineligibility(need, candidate):
             continue
         points, reasons = score(need, candidate)
         suggestions.append(Suggestion(candidate, points, reasons))
-    suggestions.sort(key=lambda s: (-s.score, s.candidate.open_cases, str(s.candidate.peer_id)))
+    suggestions.sort(
+        key=lambda s: (
+            s.candidate.peer_id != need.requested_peer_id,
+            -s.score,
+            s.candidate.open_cases,
+            str(s.candidate.peer_id),
+        )
+    )
     return suggestions[:limit] if limit is not None else suggestions

@@ -118,3 +118,138 @@ FIRST_CONTACT_TARGET = {
     Urgency.SOON: datetime.timedelta(hours=24),
     Urgency.ROUTINE: datetime.timedelta(hours=72),
 }
+
+
+def first_contact_due(support_request: SupportRequest) -> datetime.datetime:
+    return support_request.created_at + FIRST_CONTACT_TARGET[Urgency(support_request.urgency)]
+
+
+def queue_rows(now: datetime.datetime | None = None) -> list[dict[str, Any]]:
+    """The queue as the team leader sees it: no names, only age, urgency and the target."""
+    now = now or timezone.now()
+    rows = []
+    for item in queue().prefetch_related("assignments"):
+        due = first_contact_due(item)
+        live = [a for a in item.assignments.all() if a.status in LIVE]
+        rows.append(
+            {
+                "request": item,
+                "due": due,
+                "overdue": item.first_contact_at is None and now > due,
+                "assignment": live[0] if live else None,
+            }
+        )
+    order = {Urgency.URGENT: 0, Urgency.SOON: 1, Urgency.ROUTINE: 2}
+    rows.sort(key=lambda row: (not row["overdue"], order[Urgency(row["request"].urgency)], row["request"].created_at))
+    return rows
+
+
+def overdue_check_ins_count(today: datetime.date | None = None) -> int:
+    from sidebar.support.models import CheckIn
+
+    today = today or timezone.localdate()
+    return CheckIn.objects.filter(due_on__lt=today, done_at__isnull=True, cancelled_at__isnull=True).count()
+
+
+def peer_dashboard(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
+    """A peer's home: my live assignments, check-ins due, my minutes this month (3 queries)."""
+    from django.db.models import Sum
+
+    from sidebar.support.models import CheckIn, Contact
+
+    today = today or timezone.localdate()
+    assignments = list(
+        Assignment.objects.filter(peer__person__user=user, status__in=LIVE).select_related("request").order_by("offered_at")
+    )
+    due = list(
+        CheckIn.objects.filter(
+            peer__person__user=user, due_on__lte=today, done_at__isnull=True, cancelled_at__isnull=True
+        ).order_by("due_on")
+    )
+    minutes = Contact.objects.filter(
+        peer__person__user=user, date__year=today.year, date__month=today.month
+    ).aggregate(total=Sum("minutes"))["total"] or 0
+    return {
+        "assignments": assignments,
+        "check_ins_due": due,
+        "hours_this_month": round(minutes / 60, 1),
+        "today": today,
+    }
+
+
+IDENTITY_SHOWN_TO_PEER = ("name", "email", "phone", "preferred_times")
+
+
+def assignment_page(
+    assignment: Assignment,
+    *,
+    user: Any,
+    request: HttpRequest | None = None,
+    answer_form: Any = None,
+    contact_form: Any = None,
+) -> dict[str, Any]:
+    """Everything the assigned peer's page shows. Identity only once accepted, and every time it
+    is shown it is an audited read."""
+    from sidebar.support.forms import AnswerForm, CloseForm, ContactForm
+    from sidebar.support.models import CheckIn, Contact
+
+    support_request = assignment.request
+    identity: dict[str, str] | None = None
+    thread = None
+    if assignment.status == Assignment.Status.ACCEPTED:
+        try:
+            identity = vault.reveal(
+                key=support_request.data_key,
+                owner=support_request,
+                fields=IDENTITY_SHOWN_TO_PEER,
+                actor=user,
+                request=request,
+            )
+        except vault.IdentityUnavailable:
+            identity = {}
+        ticket = getattr(support_request, "ticket", None) if support_request.source == "anonymous" else None
+        if ticket is not None:
+            from sidebar.support.tickets import thread_for
+
+            thread = thread_for(ticket=ticket, actor=user, request=request)
+    return {
+        "assignment": assignment,
+        "support_request": support_request,
+        "identity": identity,
+        "thread": thread,
+        "contacts": Contact.objects.filter(request=support_request, peer=assignment.peer).order_by("-date"),
+        "check_ins": CheckIn.objects.filter(request=support_request, peer=assignment.peer, cancelled_at__isnull=True),
+        "answer_form": answer_form or AnswerForm(),
+        "contact_form": contact_form or ContactForm(),
+        "close_form": CloseForm(),
+    }
+
+
+def suggestion_rows(
+    support_request: SupportRequest, *, actor: Any, request: HttpRequest | None = None
+) -> list[dict[str, Any]]:
+    """Ranked suggestions with the peers' names and units for the team leader (one more query)."""
+    suggestions = suggestions_for(support_request, actor=actor, request=request)
+    peers = PeerProfile.objects.select_related("person__unit").in_bulk([s.candidate.peer_id for s in suggestions])
+    return [
+        {
+            "peer_id": s.candidate.peer_id,
+            "name": peers[s.candidate.peer_id].person.full_name,
+            "unit": peers[s.candidate.peer_id].person.unit,
+            "reasons": s.reasons,
+        }
+        for s in suggestions
+    ]
+
+
+def queue_summary(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Two numbers for the team leader's home page (one query)."""
+    now = now or timezone.now()
+    overdue = Q()
+    for urgency, target in FIRST_CONTACT_TARGET.items():
+        overdue |= Q(urgency=urgency, created_at__lt=now - target)
+    counts = SupportRequest.objects.exclude(status=SupportRequest.Status.CLOSED).aggregate(
+        waiting=Count("pk", filter=Q(status=SupportRequest.Status.OPEN)),
+        overdue=Count("pk", filter=overdue & Q(first_contact_at__isnull=True)),
+    )
+    return {"waiting": counts["waiting"], "overdue": counts["overdue"]}
