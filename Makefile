@@ -23,8 +23,10 @@ demo: $(STAMP)
 	@mkdir -p staticfiles
 	@$(MANAGE) migrate --no-input -v0
 	@$(MANAGE) load_demo
-	@echo "Serving Sidebar on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	@$(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
+	@echo "Serving Sidebar on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it; a background worker sends reminders)"
+	@trap 'kill 0' EXIT INT TERM; \
+	( while true; do $(MANAGE) run_schedules -v0 >/dev/null; $(MANAGE) db_worker --batch --no-reload >/dev/null 2>&1; sleep 60; done ) & \
+	$(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
 
 lint: $(STAMP)
 	@$(VENV)/bin/ruff check .

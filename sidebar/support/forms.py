@@ -32,19 +32,44 @@ def active_peers() -> Any:
 
 
 class AskForMyselfForm(forms.Form):
-    urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.ROUTINE, widget=forms.RadioSelect, label="How soon?")
-    kind = forms.ChoiceField(choices=SupportKind.choices, initial=SupportKind.POST_CRISIS, widget=forms.RadioSelect, label="What kind of support?")
+    urgency = forms.ChoiceField(
+        choices=Urgency.choices, initial=Urgency.ROUTINE, widget=forms.RadioSelect, label="How soon?"
+    )
+    kind = forms.ChoiceField(
+        choices=SupportKind.choices,
+        initial=SupportKind.POST_CRISIS,
+        widget=forms.RadioSelect,
+        label="What kind of support?",
+    )
     topics = forms.MultipleChoiceField(
-        choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple,
+        choices=Topic.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
         label="What is it about? (optional — choose none if you prefer)",
     )
-    email = forms.EmailField(required=False, label="E-mail to reach you (optional)", help_text="Leave empty to be reached at your work e-mail.")
+    email = forms.EmailField(
+        required=False,
+        label="E-mail to reach you (optional)",
+        help_text="Leave empty to be reached at your work e-mail.",
+    )
     phone = forms.CharField(required=False, max_length=40, label="Phone to reach you (optional)")
-    preferred_times = forms.CharField(required=False, max_length=200, label="When is a good time? (optional)", help_text="For example: weekday evenings, not at the office.")
-    prefer_same_tier = forms.BooleanField(required=False, initial=True, label="Someone at my own level (supervisors are matched with supervisors)")
+    preferred_times = forms.CharField(
+        required=False,
+        max_length=200,
+        label="When is a good time? (optional)",
+        help_text="For example: weekday evenings, not at the office.",
+    )
+    prefer_same_tier = forms.BooleanField(
+        required=False, initial=True, label="Someone at my own level (supervisors are matched with supervisors)"
+    )
     prefer_other_unit = forms.BooleanField(required=False, label="Someone from outside my unit")
     language = forms.ChoiceField(choices=[("", "No preference"), *Language.choices], required=False, label="Language")
-    requested_peer = PeerChoiceField(queryset=PeerProfile.objects.none(), required=False, empty_label="Anyone suitable", label="A peer supporter you would like to talk to (optional)")
+    requested_peer = PeerChoiceField(
+        queryset=PeerProfile.objects.none(),
+        required=False,
+        empty_label="Anyone suitable",
+        label="A peer supporter you would like to talk to (optional)",
+    )
     understood = forms.BooleanField(label="I have read how confidentiality works and its limits")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -54,8 +79,12 @@ class AskForMyselfForm(forms.Form):
 
 class ReferColleagueForm(forms.Form):
     colleague_email = forms.EmailField(label="Your colleague's work e-mail")
-    reason = forms.ChoiceField(choices=ReferralReason.choices, widget=forms.RadioSelect, label="Why are you reaching out?")
-    urgency = forms.ChoiceField(choices=Urgency.choices, initial=Urgency.ROUTINE, widget=forms.RadioSelect, label="How soon?")
+    reason = forms.ChoiceField(
+        choices=ReferralReason.choices, widget=forms.RadioSelect, label="Why are you reaching out?"
+    )
+    urgency = forms.ChoiceField(
+        choices=Urgency.choices, initial=Urgency.ROUTINE, widget=forms.RadioSelect, label="How soon?"
+    )
 
     def clean_colleague_email(self) -> Person:
         email = self.cleaned_data["colleague_email"].strip().lower()
@@ -66,12 +95,16 @@ class ReferColleagueForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    peer = forms.ModelChoiceField(queryset=PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE), widget=forms.HiddenInput)
+    peer = forms.ModelChoiceField(
+        queryset=PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE), widget=forms.HiddenInput
+    )
 
 
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
-    reason = forms.ChoiceField(choices=[("", "—"), *DeclineReason.choices], required=False, label="If you decline, why?")
+    reason = forms.ChoiceField(
+        choices=[("", "—"), *DeclineReason.choices], required=False, label="If you decline, why?"
+    )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -87,9 +120,15 @@ class ContactForm(forms.Form):
     minutes = forms.IntegerField(min_value=1, max_value=600, label="Minutes")
     mode = forms.ChoiceField(choices=ContactMode.choices, label="How")
     response_type = forms.ChoiceField(choices=ResponseType.choices, label="Kind of support")
-    topics = forms.MultipleChoiceField(choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Topics")
-    referrals = forms.MultipleChoiceField(choices=Referral.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Referrals made")
-    next_check_in = forms.DateField(required=False, label="Plan a check-in on (optional)", widget=forms.DateInput(attrs={"type": "date"}))
+    topics = forms.MultipleChoiceField(
+        choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Topics"
+    )
+    referrals = forms.MultipleChoiceField(
+        choices=Referral.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Referrals made"
+    )
+    next_check_in = forms.DateField(
+        required=False, label="Plan a check-in on (optional)", widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def clean_date(self) -> datetime.date:
         date: datetime.date = self.cleaned_data["date"]

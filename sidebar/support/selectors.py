@@ -11,7 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sidebar.org.models import Person
-from sidebar.org.selectors import chain_of_command
+from sidebar.org.selectors import chain_of_command, current_agency
 from sidebar.safeguards.selectors import current_document
 from sidebar.safeguards.models import PolicyDocument, Signature
 from sidebar.support import matching
@@ -113,23 +113,30 @@ def queue() -> QuerySet[SupportRequest]:
     return SupportRequest.objects.exclude(status=SupportRequest.Status.CLOSED).order_by("created_at")
 
 
-FIRST_CONTACT_TARGET = {
-    Urgency.URGENT: datetime.timedelta(hours=1),
-    Urgency.SOON: datetime.timedelta(hours=24),
-    Urgency.ROUTINE: datetime.timedelta(hours=72),
-}
+def first_contact_targets() -> dict[Urgency, datetime.timedelta]:
+    """The agency's first-contact targets (defaults: urgent 1 hour, soon 24, routine 72)."""
+    agency = current_agency()
+    return {
+        Urgency.URGENT: datetime.timedelta(hours=agency.first_contact_hours_urgent),
+        Urgency.SOON: datetime.timedelta(hours=agency.first_contact_hours_soon),
+        Urgency.ROUTINE: datetime.timedelta(hours=agency.first_contact_hours_routine),
+    }
 
 
-def first_contact_due(support_request: SupportRequest) -> datetime.datetime:
-    return support_request.created_at + FIRST_CONTACT_TARGET[Urgency(support_request.urgency)]
+def first_contact_due(
+    support_request: SupportRequest, targets: dict[Urgency, datetime.timedelta] | None = None
+) -> datetime.datetime:
+    targets = targets or first_contact_targets()
+    return support_request.created_at + targets[Urgency(support_request.urgency)]
 
 
 def queue_rows(now: datetime.datetime | None = None) -> list[dict[str, Any]]:
     """The queue as the team leader sees it: no names, only age, urgency and the target."""
     now = now or timezone.now()
+    targets = first_contact_targets()
     rows = []
     for item in queue().prefetch_related("assignments"):
-        due = first_contact_due(item)
+        due = first_contact_due(item, targets)
         live = [a for a in item.assignments.all() if a.status in LIVE]
         rows.append(
             {
@@ -159,16 +166,21 @@ def peer_dashboard(user: Any, today: datetime.date | None = None) -> dict[str, A
 
     today = today or timezone.localdate()
     assignments = list(
-        Assignment.objects.filter(peer__person__user=user, status__in=LIVE).select_related("request").order_by("offered_at")
+        Assignment.objects.filter(peer__person__user=user, status__in=LIVE)
+        .select_related("request")
+        .order_by("offered_at")
     )
     due = list(
         CheckIn.objects.filter(
             peer__person__user=user, due_on__lte=today, done_at__isnull=True, cancelled_at__isnull=True
         ).order_by("due_on")
     )
-    minutes = Contact.objects.filter(
-        peer__person__user=user, date__year=today.year, date__month=today.month
-    ).aggregate(total=Sum("minutes"))["total"] or 0
+    minutes = (
+        Contact.objects.filter(peer__person__user=user, date__year=today.year, date__month=today.month).aggregate(
+            total=Sum("minutes")
+        )["total"]
+        or 0
+    )
     return {
         "assignments": assignments,
         "check_ins_due": due,
@@ -246,10 +258,16 @@ def queue_summary(now: datetime.datetime | None = None) -> dict[str, int]:
     """Two numbers for the team leader's home page (one query)."""
     now = now or timezone.now()
     overdue = Q()
-    for urgency, target in FIRST_CONTACT_TARGET.items():
+    for urgency, target in first_contact_targets().items():
         overdue |= Q(urgency=urgency, created_at__lt=now - target)
     counts = SupportRequest.objects.exclude(status=SupportRequest.Status.CLOSED).aggregate(
         waiting=Count("pk", filter=Q(status=SupportRequest.Status.OPEN)),
         overdue=Count("pk", filter=overdue & Q(first_contact_at__isnull=True)),
     )
     return {"waiting": counts["waiting"], "overdue": counts["overdue"]}
+
+
+def peer_choices() -> list[tuple[uuid.UUID, str]]:
+    """Every active peer, for "offer to someone else" (the rules are checked on submit)."""
+    peers = PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE).select_related("person")
+    return [(peer.pk, peer.person.full_name) for peer in peers.order_by("person__full_name")]

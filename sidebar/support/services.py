@@ -89,9 +89,7 @@ def ask_for_myself(
 
 
 @transaction.atomic
-def refer_colleague(
-    *, referrer: User, colleague: Person, reason: ReferralReason | str, urgency: str
-) -> SupportRequest:
+def refer_colleague(*, referrer: User, colleague: Person, reason: ReferralReason | str, urgency: str) -> SupportRequest:
     """Anyone alerts the team about a colleague. The referrer is told only that it was received."""
     support_request = _new_request(
         source=Source.REFERRAL, urgency=urgency, referral_reason=reason, submitted_by=referrer
@@ -212,7 +210,9 @@ def send_check_in_reminders(*, today: datetime.date | None = None) -> int:
     sent = 0
     for check_in in due:
         with transaction.atomic():
-            claimed = CheckIn.objects.filter(pk=check_in.pk, reminded_at__isnull=True).update(reminded_at=timezone.now())
+            claimed = CheckIn.objects.filter(pk=check_in.pk, reminded_at__isnull=True).update(
+                reminded_at=timezone.now()
+            )
             if claimed:
                 notify.check_in_due(check_in.peer.person.work_email)
                 sent += 1

@@ -62,7 +62,9 @@ def triage(request: HttpRequest, request_id: str) -> HttpResponse:
     form = AssignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.assign(support_request=support_request, peer=form.cleaned_data["peer"], by=request.user, request=request)
+            services.assign(
+                support_request=support_request, peer=form.cleaned_data["peer"], by=request.user, request=request
+            )
         except services.WorkflowError as error:
             messages.error(request, str(error))
         else:
@@ -77,6 +79,7 @@ def triage(request: HttpRequest, request_id: str) -> HttpResponse:
         "assignments": support_request.assignments.select_related("peer__person"),
         "due": selectors.first_contact_due(support_request),
         "agreement": current_document(PolicyDocument.Kind.TEAM_AGREEMENT),
+        "other_peers": selectors.peer_choices() if support_request.status == SupportRequest.Status.OPEN else [],
     }
     return render(request, "support/triage.html", context)
 
@@ -87,7 +90,9 @@ def my_assignments(request: HttpRequest) -> HttpResponse:
 
 def assignment(request: HttpRequest, assignment_id: str) -> HttpResponse:
     item = policy.get_visible_or_404(request.user, Assignment, pk=assignment_id)
-    return render(request, "support/assignment.html", selectors.assignment_page(item, user=request.user, request=request))
+    return render(
+        request, "support/assignment.html", selectors.assignment_page(item, user=request.user, request=request)
+    )
 
 
 @require_POST
@@ -142,9 +147,13 @@ def close(request: HttpRequest, request_id: str) -> HttpResponse:
     retention = current_agency().identity_retention_days
     messages.success(
         request,
-        "Closed. The person's details were deleted." if shred_now else f"Closed. The person's details will be deleted in {retention} days.",
+        "Closed. The person's details were deleted."
+        if shred_now
+        else f"Closed. The person's details will be deleted in {retention} days.",
     )
-    return redirect("support:queue" if policy.has_role(request.user, policy.Role.TEAM_LEADER) else "support:my_assignments")
+    return redirect(
+        "support:queue" if policy.has_role(request.user, policy.Role.TEAM_LEADER) else "support:my_assignments"
+    )
 
 
 __all__ = ["Urgency"]
