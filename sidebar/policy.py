@@ -99,7 +99,28 @@ URL_RULES: dict[str, Rule] = {
     "support:check_in_done": only(Role.PEER),
     "support:close": only(Role.PEER, Role.TEAM_LEADER),
     # --- anonymous tickets (sidebar/support/ticket_urls.py, namespace "tickets") ---
+    # The person has no account: the code and passphrase (rate-limited), then the session, decide.
+    "tickets:new": PUBLIC,
+    "tickets:open": PUBLIC,
+    "tickets:conversation": PUBLIC,
+    "tickets:close": PUBLIC,
+    "tickets:leave": PUBLIC,
+    "tickets:closed": PUBLIC,
+    "tickets:peer_reply": only(Role.PEER),  # and only on the peer's own accepted assignment (404 otherwise)
     # --- policy documents and confidentiality exceptions (sidebar/safeguards/urls.py, namespace "safeguards") ---
+    "safeguards:documents": SIGNED_IN,  # the rules people work under are no secret
+    "safeguards:document": SIGNED_IN,
+    "safeguards:publish": only(Role.TEAM_LEADER, Role.PROGRAM_ADMIN),
+    "safeguards:sign": only(Role.PEER),
+    # Exceptions: the peer who raised one sees its status only (the scope narrows to their own);
+    # the program administrator and leadership never reach any of these pages.
+    "safeguards:exceptions": only(Role.PEER, Role.TEAM_LEADER, Role.CLINICAL_ADVISOR),
+    "safeguards:raise": only(Role.PEER, Role.TEAM_LEADER),
+    "safeguards:exception": only(Role.PEER, Role.TEAM_LEADER, Role.CLINICAL_ADVISOR),
+    "safeguards:advise": only(Role.CLINICAL_ADVISOR),
+    "safeguards:decide": only(Role.TEAM_LEADER),
+    "safeguards:disclose": only(Role.TEAM_LEADER),
+    "safeguards:note": only(Role.TEAM_LEADER, Role.CLINICAL_ADVISOR),
 }
 
 # Whole namespaces with one rule: Django's admin backs the administrator's screens, and its
@@ -164,6 +185,10 @@ def is_privileged(user: AnyUser) -> bool:
 ACTIONS: dict[str, frozenset[Role]] = {
     "org.manage": frozenset({Role.PROGRAM_ADMIN}),
     "accounts.manage_roles": frozenset({Role.PROGRAM_ADMIN}),
+    "safeguards.publish": frozenset({Role.TEAM_LEADER, Role.PROGRAM_ADMIN}),
+    "safeguards.review_exceptions": frozenset({Role.TEAM_LEADER, Role.CLINICAL_ADVISOR}),
+    "safeguards.advise": frozenset({Role.CLINICAL_ADVISOR}),
+    "safeguards.decide": frozenset({Role.TEAM_LEADER}),
 }
 
 
@@ -193,6 +218,7 @@ def _register_scopes() -> None:
     the apps' models do (the middleware imports it)."""
     from sidebar.safeguards.models import ConfidentialityException
     from sidebar.support.models import Assignment, CheckIn, SupportRequest
+    from sidebar.vault.services import holder_tags
 
     live = ("offered", "accepted")
     serving = ("active", "inactive")  # a removed peer, or one who stepped down, loses access at once
@@ -202,7 +228,8 @@ def _register_scopes() -> None:
         held = roles_of(user)
         if Role.TEAM_LEADER in held:
             return queryset
-        mine = models.Q(submitted_by=user)  # own requests and referrals (the views show referrals as "received")
+        # own requests and referrals (the views show referrals only as "received")
+        mine = models.Q(data_key__holder_tag__in=holder_tags(user.pk))
         if Role.PEER in held:
             mine |= models.Q(
                 assignments__peer__person__user=user,

@@ -17,6 +17,8 @@ class Action(models.TextChoices):
     MASTER_KEY_ROTATED = "master_key_rotated", "Master key rotated"
     ASSIGNMENT = "assignment", "Assignment"
     EXCEPTION_STEP = "exception_step", "Exception step"
+    POLICY_PUBLISHED = "policy_published", "Policy document published"
+    AGREEMENT_SIGNED = "agreement_signed", "Team agreement signed"
     EXPORT = "export", "Export"
     AUDIT_VERIFIED = "audit_verified", "Audit chain verified"
 

@@ -50,11 +50,9 @@ class SupportRequest(models.Model):
     notice_version = models.ForeignKey(
         "safeguards.PolicyDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    # Who submitted it: the person themself, a referrer, or nobody (anonymous). Used only to
-    # show a referrer "received" and a requester their own request; sealed identity is separate.
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    # Who sent it is NOT stored here: a plain link from a request to an account would tell anyone
+    # with the database who asked for help. The sender finds their requests again through a keyed
+    # tag on the request's data key (vault.DataKey.holder_tag), which shredding erases.
     created_at = models.DateTimeField(auto_now_add=True)
     first_contact_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
@@ -79,9 +77,7 @@ class Assignment(models.Model):
     peer = models.ForeignKey(PeerProfile, on_delete=models.PROTECT, related_name="assignments")
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OFFERED)
     decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     offered_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from sidebar.org.models import Person
 from sidebar.org.selectors import chain_of_command, current_agency
-from sidebar.safeguards.selectors import current_document
 from sidebar.safeguards.models import PolicyDocument, Signature
+from sidebar.safeguards.selectors import current_document
 from sidebar.support import matching
 from sidebar.support.categories import Urgency
 from sidebar.support.models import Assignment, SupportRequest
@@ -271,3 +271,8 @@ def peer_choices() -> list[tuple[uuid.UUID, str]]:
     """Every active peer, for "offer to someone else" (the rules are checked on submit)."""
     peers = PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE).select_related("person")
     return [(peer.pk, peer.person.full_name) for peer in peers.order_by("person__full_name")]
+
+
+def sent_by(user: Any) -> QuerySet[SupportRequest]:
+    """The requests ``user`` sent (for themself or about a colleague), found by keyed tag."""
+    return SupportRequest.objects.filter(data_key__holder_tag__in=vault.holder_tags(user.pk)).order_by("-created_at")

@@ -28,8 +28,8 @@ class WorkflowError(Exception):
     """A step that cannot happen now; the message is fit to show to the user."""
 
 
-def _new_request(**fields: Any) -> SupportRequest:
-    return SupportRequest.objects.create(data_key=vault.create_key(), **fields)
+def _new_request(*, holder: User | None = None, **fields: Any) -> SupportRequest:
+    return SupportRequest.objects.create(data_key=vault.create_key(holder=holder), **fields)
 
 
 def _alert_if_urgent(support_request: SupportRequest) -> None:
@@ -71,7 +71,7 @@ def ask_for_myself(
         language=language,
         requested_peer=requested_peer,
         notice_version=notice,
-        submitted_by=user,
+        holder=user,
     )
     vault.store(
         key=support_request.data_key,
@@ -92,7 +92,7 @@ def ask_for_myself(
 def refer_colleague(*, referrer: User, colleague: Person, reason: ReferralReason | str, urgency: str) -> SupportRequest:
     """Anyone alerts the team about a colleague. The referrer is told only that it was received."""
     support_request = _new_request(
-        source=Source.REFERRAL, urgency=urgency, referral_reason=reason, submitted_by=referrer
+        source=Source.REFERRAL, urgency=urgency, referral_reason=reason, holder=referrer
     )
     vault.store(
         key=support_request.data_key,

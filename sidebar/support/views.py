@@ -47,7 +47,7 @@ def refer(request: HttpRequest) -> HttpResponse:
 
 
 def my_requests(request: HttpRequest) -> HttpResponse:
-    mine = SupportRequest.objects.filter(submitted_by=request.user).order_by("-created_at")
+    mine = selectors.sent_by(request.user)
     return render(request, "support/my_requests.html", {"requests": mine, "Source": Source})
 
 

@@ -21,6 +21,9 @@ class DataKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     shred_after = models.DateTimeField(null=True, blank=True, help_text="Set when the request closes.")
     shredded_at = models.DateTimeField(null=True, blank=True)
+    # HMAC of the sending account's id under a key derived from the master key: lets the sender
+    # list their own requests without the database saying who they are. Cleared by shredding.
+    holder_tag = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         indexes = [models.Index(fields=["shredded_at", "shred_after"], name="datakey_due_idx")]

@@ -7,6 +7,8 @@ value that skips it.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -75,10 +77,22 @@ def _unwrap(data_key: DataKey) -> bytes:
         ) from exc
 
 
-def create_key() -> DataKey:
-    """A fresh random 256-bit data key, stored only wrapped by the current master key."""
+def _tag(master: bytes, account_id: Any) -> str:
+    tag_key = hmac.new(master, b"sidebar.holder-tag.v1", hashlib.sha256).digest()
+    return hmac.new(tag_key, str(account_id).encode(), hashlib.sha256).hexdigest()
+
+
+def holder_tags(account_id: Any) -> list[str]:
+    """The tags ``account_id`` may appear under: one per configured master key, so that requests
+    tagged before a rotation are still found while the old key is configured."""
+    return [_tag(master, account_id) for master in settings.SIDEBAR_MASTER_KEYS.values()]
+
+
+def create_key(*, holder: Any = None) -> DataKey:
+    """A fresh random 256-bit data key, stored only wrapped by the current master key; ``holder``
+    (an account) can later find it through ``holder_tags`` until it is shredded."""
     key_id, master = _current_master()
-    data_key = DataKey()
+    data_key = DataKey(holder_tag=_tag(master, holder.pk) if holder is not None else "")
     data_key.wrapped = crypto.encrypt(master, crypto.new_key(), associated_data=_wrap_context(data_key))
     data_key.master_key_id = key_id
     data_key.save(force_insert=True)
@@ -149,8 +163,8 @@ def shred(*, key: DataKey, actor: Any = None, reason: str = "retention") -> None
     if key.is_shredded:
         return
     SealedValue.objects.filter(key=key).delete()
-    DataKey.objects.filter(pk=key.pk).update(wrapped=None, master_key_id="", shredded_at=timezone.now())
-    key.wrapped, key.master_key_id = None, ""
+    DataKey.objects.filter(pk=key.pk).update(wrapped=None, master_key_id="", holder_tag="", shredded_at=timezone.now())
+    key.wrapped, key.master_key_id, key.holder_tag = None, "", ""
     record(action=Action.IDENTITY_SHREDDED, actor=actor, obj=key, detail=reason)
 
 

@@ -27,6 +27,7 @@ REVIEWED_FREE_TEXT: dict[str, str] = {
     "audit.AuditEvent.hash": "a hash",
     "audit.ChainHead.last_hash": "a hash",
     "vault.DataKey.master_key_id": "a key id",
+    "vault.DataKey.holder_tag": "an HMAC of the sender's account id, erased by shredding",
     "vault.SealedValue.owner": "a record label (app.model:id)",
     "vault.SealedValue.field": "a field name from vault.services.IDENTITY_FIELDS",
     "safeguards.PolicyDocument.title": "the agency's published policy, about no one",

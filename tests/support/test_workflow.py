@@ -234,3 +234,16 @@ def test_queue_and_peer_pages_have_pinned_query_counts(client, team, django_asse
     client.get(reverse("support:my_assignments"))
     with django_assert_num_queries(8):
         client.get(reverse("support:my_assignments"))
+
+
+def test_nothing_in_the_database_links_a_request_to_its_sender_in_clear(client, team):
+    support_request = ask_as(team.staff)
+    key = support_request.data_key
+    rows = f"{support_request.__dict__} {key.__dict__}"
+    assert str(team.staff.pk) not in rows and team.staff.pk.hex not in rows
+    body = signed_in(client, team.staff).get(reverse("support:my_requests")).content.decode()
+    assert "For myself" in body
+    services.close(support_request=support_request, by=None, shred_now=True)
+    key.refresh_from_db()
+    assert key.holder_tag == ""
+    assert "For myself" not in client.get(reverse("support:my_requests")).content.decode()
