@@ -27,6 +27,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Request queue", "support:queue"),
     NavItem("Agency set-up", "admin:index"),
     NavItem("Audit log", "audit:events"),
+    NavItem("Exceptions", "safeguards:exceptions"),
+    NavItem("Policies", "safeguards:documents"),
     NavItem("Account security", "mfa_index"),
 )
 

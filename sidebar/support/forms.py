@@ -51,8 +51,14 @@ class AskForMyselfForm(forms.Form):
         required=False,
         label="E-mail to reach you (optional)",
         help_text="Leave empty to be reached at your work e-mail.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.CharField(required=False, max_length=40, label="Phone to reach you (optional)")
+    phone = forms.CharField(
+        required=False,
+        max_length=40,
+        label="Phone to reach you (optional)",
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel"}),
+    )
     preferred_times = forms.CharField(
         required=False,
         max_length=200,
@@ -70,7 +76,10 @@ class AskForMyselfForm(forms.Form):
         empty_label="Anyone suitable",
         label="A peer supporter you would like to talk to (optional)",
     )
-    understood = forms.BooleanField(label="I have read how confidentiality works and its limits")
+    understood = forms.BooleanField(
+        label="I have read how confidentiality works and its limits",
+        error_messages={"required": "Tick this box to confirm you have read how confidentiality works."},
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -118,8 +127,9 @@ class ContactForm(forms.Form):
 
     date = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
     minutes = forms.IntegerField(min_value=1, max_value=600, label="Minutes")
-    mode = forms.ChoiceField(choices=ContactMode.choices, label="How")
-    response_type = forms.ChoiceField(choices=ResponseType.choices, label="Kind of support")
+    # No default: a peer who does not look must not record a wrong statistic.
+    mode = forms.ChoiceField(choices=[("", "— choose —"), *ContactMode.choices], label="How")
+    response_type = forms.ChoiceField(choices=[("", "— choose —"), *ResponseType.choices], label="Kind of support")
     topics = forms.MultipleChoiceField(
         choices=Topic.choices, required=False, widget=forms.CheckboxSelectMultiple, label="Topics"
     )

@@ -19,6 +19,7 @@ from sidebar.support.categories import (
     ResponseType,
     Source,
     SupportKind,
+    Topic,
     Urgency,
 )
 from sidebar.team.models import PeerProfile
@@ -63,6 +64,10 @@ class SupportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"request {self.pk}"
+
+    @property
+    def topic_labels(self) -> list[str]:
+        return [Topic(code).label for code in self.topics if code in Topic.values]
 
 
 class Assignment(models.Model):

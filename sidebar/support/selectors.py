@@ -6,7 +6,7 @@ import datetime
 import uuid
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -170,10 +170,16 @@ def peer_dashboard(user: Any, today: datetime.date | None = None) -> dict[str, A
         .select_related("request")
         .order_by("offered_at")
     )
+    own_assignment = Assignment.objects.filter(
+        request=OuterRef("request"), peer=OuterRef("peer"), status=Assignment.Status.ACCEPTED
+    ).values("pk")[:1]
     due = list(
         CheckIn.objects.filter(
             peer__person__user=user, due_on__lte=today, done_at__isnull=True, cancelled_at__isnull=True
-        ).order_by("due_on")
+        )
+        .annotate(assignment_id=Subquery(own_assignment))
+        .select_related("request")
+        .order_by("due_on")
     )
     minutes = (
         Contact.objects.filter(peer__person__user=user, date__year=today.year, date__month=today.month).aggregate(
@@ -267,9 +273,13 @@ def queue_summary(now: datetime.datetime | None = None) -> dict[str, int]:
     return {"waiting": counts["waiting"], "overdue": counts["overdue"]}
 
 
-def peer_choices() -> list[tuple[uuid.UUID, str]]:
-    """Every active peer, for "offer to someone else" (the rules are checked on submit)."""
-    peers = PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE).select_related("person")
+def peer_choices(*, exclude: set[uuid.UUID] | None = None) -> list[tuple[uuid.UUID, str]]:
+    """Active peers not already suggested, for "offer to someone else" (rules checked on submit)."""
+    peers = (
+        PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE)
+        .exclude(pk__in=exclude or set())
+        .select_related("person")
+    )
     return [(peer.pk, peer.person.full_name) for peer in peers.order_by("person__full_name")]
 
 

@@ -91,9 +91,7 @@ def ask_for_myself(
 @transaction.atomic
 def refer_colleague(*, referrer: User, colleague: Person, reason: ReferralReason | str, urgency: str) -> SupportRequest:
     """Anyone alerts the team about a colleague. The referrer is told only that it was received."""
-    support_request = _new_request(
-        source=Source.REFERRAL, urgency=urgency, referral_reason=reason, holder=referrer
-    )
+    support_request = _new_request(source=Source.REFERRAL, urgency=urgency, referral_reason=reason, holder=referrer)
     vault.store(
         key=support_request.data_key,
         owner=support_request,

@@ -79,7 +79,9 @@ def triage(request: HttpRequest, request_id: str) -> HttpResponse:
         "assignments": support_request.assignments.select_related("peer__person"),
         "due": selectors.first_contact_due(support_request),
         "agreement": current_document(PolicyDocument.Kind.TEAM_AGREEMENT),
-        "other_peers": selectors.peer_choices() if support_request.status == SupportRequest.Status.OPEN else [],
+        "other_peers": selectors.peer_choices(exclude={row["peer_id"] for row in suggestions})
+        if support_request.status == SupportRequest.Status.OPEN
+        else [],
     }
     return render(request, "support/triage.html", context)
 

@@ -145,7 +145,7 @@ def reveal(
     tokens = dict(SealedValue.objects.filter(owner=label, field__in=wanted).values_list("field", "token"))
     if key.is_shredded:
         raise IdentityUnavailable("this identity was shredded")
-    values = {field: open_token(key=key, owner=owner, field=field, token=tokens[field]) for field in tokens}
+    values = {field: open_token(key=key, owner=owner, field=field, token=bytes(tokens[field])) for field in tokens}
     record(
         action=Action.IDENTITY_READ,
         actor=actor,

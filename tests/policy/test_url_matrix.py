@@ -71,8 +71,40 @@ EXPECTED: dict[str, dict[str, str]] = {
     "mfa_generate_recovery_codes": signed_in(before_mfa=True),
     "mfa_download_recovery_codes": {**signed_in(before_mfa=True), "staff": NOT_FOUND, NO_MFA: NOT_FOUND},
     # --- support requests (sidebar/support/urls.py) ---
+    "support:ask": signed_in(),
+    "support:refer": signed_in(),
+    "support:my_requests": signed_in(),
+    "support:queue": only("team_leader"),
+    # object pages with an id nobody can see: 404 for the roles that may open such pages
+    "support:triage": only("team_leader", outcome=NOT_FOUND),
+    "support:close": only("peer", "team_leader", outcome=OK),  # GET: 405
+    "support:my_assignments": only("peer"),
+    "support:assignment": only("peer", outcome=NOT_FOUND),
+    "support:answer": only("peer", outcome=OK),  # GET: 405
+    "support:log_contact": only("peer", outcome=OK),  # GET: 405
+    "support:check_in_done": only("peer", outcome=OK),  # GET: 405
     # --- anonymous tickets (sidebar/support/ticket_urls.py) ---
+    # public: the person has no account (signed-in visitors see the pages, but cannot open a ticket)
+    "tickets:new": everyone(),
+    "tickets:open": everyone(),
+    "tickets:conversation": everyone(),  # no ticket in the session: a redirect to tickets:open
+    "tickets:close": everyone(),  # GET: 405
+    "tickets:leave": everyone(),  # GET: 405
+    "tickets:closed": everyone(),
+    "tickets:peer_reply": only("peer", outcome=OK),  # GET: 405; a POST for another's assignment: 404
     # --- policy documents and confidentiality exceptions (sidebar/safeguards/urls.py) ---
+    "safeguards:documents": signed_in(),
+    "safeguards:document": signed_in(),
+    "safeguards:publish": only("team_leader", "program_admin"),
+    "safeguards:sign": only("peer"),
+    # never the program administrator or leadership; object pages answer 404 for an unknown id
+    "safeguards:exceptions": only("peer", "team_leader", "clinical_advisor"),
+    "safeguards:raise": only("peer", "team_leader", outcome=NOT_FOUND),
+    "safeguards:exception": only("peer", "team_leader", "clinical_advisor", outcome=NOT_FOUND),
+    "safeguards:advise": only("clinical_advisor", outcome=NOT_FOUND),
+    "safeguards:decide": only("team_leader", outcome=NOT_FOUND),
+    "safeguards:disclose": only("team_leader", outcome=NOT_FOUND),
+    "safeguards:note": only("team_leader", "clinical_advisor", outcome=NOT_FOUND),
     # closed: no self sign-up, no e-mail changes, no switching two-factor off
     "account_signup": CLOSED,
     "account_email": CLOSED,
@@ -111,6 +143,21 @@ SAMPLES: dict[str, dict[str, str] | str] = {
     "admin:view_on_site": {"content_type_id": "1", "object_id": "1"},
     "admin:app_list": {"app_label": "org"},
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
+    "tickets:peer_reply": {"assignment_id": SAMPLE_OBJECT},
+    "support:triage": {"request_id": SAMPLE_OBJECT},
+    "support:close": {"request_id": SAMPLE_OBJECT},
+    "support:assignment": {"assignment_id": SAMPLE_OBJECT},
+    "support:answer": {"assignment_id": SAMPLE_OBJECT},
+    "support:log_contact": {"assignment_id": SAMPLE_OBJECT},
+    "support:check_in_done": {"check_in_id": SAMPLE_OBJECT},
+    "safeguards:document": {"kind": "team_agreement"},
+    "safeguards:publish": {"kind": "team_agreement"},
+    "safeguards:raise": {"request_id": SAMPLE_OBJECT},
+    "safeguards:exception": {"pk": SAMPLE_OBJECT},
+    "safeguards:advise": {"pk": SAMPLE_OBJECT},
+    "safeguards:decide": {"pk": SAMPLE_OBJECT},
+    "safeguards:disclose": {"pk": SAMPLE_OBJECT},
+    "safeguards:note": {"pk": SAMPLE_OBJECT},
 }
 for _model in ADMIN_MODELS:
     _app, _, _name = _model.partition("_")
