@@ -5,6 +5,10 @@ dashboard: requests per second of a signed-in staff member's home page, divided 
 health view (a bare view: one ``SELECT 1``) behind the same middleware and the same session
 cookie. Both are served by gunicorn (2 sync workers) on loopback from a fresh copy of the demo
 agency; wrk drives the load when installed, otherwise a threaded Python client.
+
+matching: milliseconds to rank 2,000 peers for one request against a 20,000-person org chart,
+divided by those of one query that just loads the active peers (bench/matching.py, in its own
+process and its own temporary database).
 """
 
 from __future__ import annotations
@@ -121,7 +125,7 @@ def load_with_python(url: str, cookie: str) -> float:
     return sum(counts) / DURATION_SECONDS
 
 
-def main() -> None:
+def dashboard() -> str:
     load = load_with_wrk if shutil.which("wrk") else load_with_python
     with tempfile.TemporaryDirectory(prefix="sidebar-bench-") as folder:
         env = environment(Path(folder) / "bench.sqlite3")
@@ -146,8 +150,36 @@ def main() -> None:
         finally:
             server.terminate()
             server.wait(timeout=30)
-    print(f"BENCH dashboard {dashboard:.0f} req/s ratio={dashboard / floor:.2f}")
-    print(f"# floor: health view behind the same middleware {floor:.0f} req/s (goal: ratio >= 0.3)")
+    return (
+        f"BENCH dashboard {dashboard:.0f} req/s ratio={dashboard / floor:.2f}\n"
+        f"# floor: health view behind the same middleware {floor:.0f} req/s (goal: ratio >= 0.3)\n"
+    )
+
+
+def matching() -> str:
+    """bench/matching.py builds its own temporary database, so it runs in a process of its own."""
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "matching.py")], cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"failed:\n{result.stderr}")
+    return result.stdout
+
+
+def main() -> None:
+    """Every benchmark runs even when another one fails; any failure fails `make bench`."""
+    failed = []
+    for name, bench in (("dashboard", dashboard), ("matching", matching)):
+        try:
+            print(bench(), end="", flush=True)
+        except subprocess.CalledProcessError as exc:
+            failed.append(name)
+            print(f"bench: {name}: {' '.join(map(str, exc.cmd))} failed:\n{exc.stderr}", file=sys.stderr)
+        except SystemExit as exc:
+            failed.append(name)
+            print(f"bench: {name}: {exc.code}", file=sys.stderr)
+    if failed:
+        raise SystemExit(f"bench: failed: {', '.join(failed)}")
 
 
 if __name__ == "__main__":

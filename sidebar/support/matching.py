@@ -40,6 +40,7 @@ class Need:
     requested_peer_id: uuid.UUID | None = None
     urgent: bool = False
     recused_peer_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)
+    declined_peer_ids: frozenset[uuid.UUID] = field(default_factory=frozenset)  # declined this request
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,8 @@ def ineligibility(need: Need, candidate: Candidate) -> list[str]:
         reasons.append("marked unavailable")
     if candidate.peer_id in need.recused_peer_ids:
         reasons.append("recused for this incident")
+    if candidate.peer_id in need.declined_peer_ids:
+        reasons.append("already declined this request")
     return reasons
 
 
@@ -77,13 +80,14 @@ def score(need: Need, candidate: Candidate) -> tuple[int, tuple[str, ...]]:
         points += 100
         reasons.append("the person asked for this peer")
     if need.rank_level is not None and need.prefer_same_tier:
+        # strong enough to outweigh a language or on-call bonus: supervisors with supervisors
         if candidate.rank_level == need.rank_level:
-            points += 20
+            points += 35
             reasons.append("same rank tier")
         elif candidate.rank_level > 0 and need.rank_level > 0:
-            points += 10
+            points += 25
             reasons.append("also a supervisor")
-    if need.unit_id is not None:
+    if need.unit_id is not None and candidate.unit_id is not None:
         if candidate.unit_id != need.unit_id:
             points += 25 if need.prefer_other_unit else 5
             reasons.append("works in another unit")

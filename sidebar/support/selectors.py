@@ -42,7 +42,9 @@ def need_for(support_request: SupportRequest, *, actor: Any, request: HttpReques
     person = person_of(support_request, actor=actor, request=request)
     return matching.Need(
         person_id=person.pk if person else None,
-        chain_ids=frozenset(chain_of_command(person).values_list("pk", flat=True)) if person else frozenset(),
+        chain_ids=frozenset(chain_of_command(person).order_by().values_list("pk", flat=True))
+        if person
+        else frozenset(),
         rank_level=person.rank_tier.level if person else None,
         unit_id=person.unit_id if person else None,
         topics=frozenset(support_request.topics),
@@ -51,6 +53,9 @@ def need_for(support_request: SupportRequest, *, actor: Any, request: HttpReques
         prefer_other_unit=support_request.prefer_other_unit,
         requested_peer_id=support_request.requested_peer_id,
         urgent=support_request.urgency == Urgency.URGENT,
+        declined_peer_ids=frozenset(
+            support_request.assignments.filter(status=Assignment.Status.DECLINED).values_list("peer_id", flat=True)
+        ),
     )
 
 
@@ -78,7 +83,7 @@ def candidate_from(peer: Any, today: datetime.date) -> matching.Candidate:
         languages=frozenset(peer.languages),
         open_cases=peer.open_cases,
         capacity=peer.capacity,
-        active=peer.status == PeerProfile.Status.ACTIVE,
+        active=peer.status == PeerProfile.Status.ACTIVE and peer.person.is_active,
         trained=peer.basic_training_completed_on is not None,
         agreement_current=bool(peer.agreement_current),
         away=peer.is_away(today),

@@ -247,3 +247,13 @@ def test_nothing_in_the_database_links_a_request_to_its_sender_in_clear(client, 
     key.refresh_from_db()
     assert key.holder_tag == ""
     assert "For myself" not in client.get(reverse("support:my_requests")).content.decode()
+
+
+def test_a_peer_who_declined_is_not_suggested_again_for_that_request(client, team):
+    support_request = ask_as(team.staff)
+    assignment = services.assign(support_request=support_request, peer=team.peer_profile, by=team.team_leader)
+    services.decline(assignment=assignment, reason="conflict", by=team.peer)
+    page = signed_in(client, team.team_leader).get(reverse("support:triage", args=[support_request.pk]))
+    assert team.peer.person.full_name not in [row["name"] for row in page.context["suggestions"]]
+    with pytest.raises(services.WorkflowError, match="already declined"):
+        services.assign(support_request=support_request, peer=team.peer_profile, by=team.team_leader)
