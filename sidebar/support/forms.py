@@ -112,7 +112,7 @@ class AssignForm(forms.Form):
 class AnswerForm(forms.Form):
     answer = forms.ChoiceField(choices=[("accept", "Accept"), ("decline", "Decline")])
     reason = forms.ChoiceField(
-        choices=[("", "—"), *DeclineReason.choices], required=False, label="If you decline, why?"
+        choices=[("", "— choose —"), *DeclineReason.choices], required=False, label="Why are you declining?"
     )
 
     def clean(self) -> dict[str, Any]:
