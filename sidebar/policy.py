@@ -107,6 +107,7 @@ URL_RULES: dict[str, Rule] = {
     "tickets:leave": PUBLIC,
     "tickets:closed": PUBLIC,
     "tickets:peer_reply": only(Role.PEER),  # and only on the peer's own accepted assignment (404 otherwise)
+    # --- program statistics (sidebar/reports/urls.py, namespace "reports") ---
     # --- policy documents and confidentiality exceptions (sidebar/safeguards/urls.py, namespace "safeguards") ---
     "safeguards:documents": SIGNED_IN,  # the rules people work under are no secret
     "safeguards:document": SIGNED_IN,

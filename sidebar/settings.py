@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "sidebar.team",
     "sidebar.support",
     "sidebar.safeguards",
+    "sidebar.reports",
     "sidebar.core.apps.SidebarAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -92,6 +92,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "tickets:leave": everyone(),  # GET: 405
     "tickets:closed": everyone(),
     "tickets:peer_reply": only("peer", outcome=OK),  # GET: 405; a POST for another's assignment: 404
+    # --- program statistics (sidebar/reports/urls.py) ---
     # --- policy documents and confidentiality exceptions (sidebar/safeguards/urls.py) ---
     "safeguards:documents": signed_in(),
     "safeguards:document": signed_in(),
