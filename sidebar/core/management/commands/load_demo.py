@@ -10,6 +10,7 @@ from django.db import transaction
 
 from sidebar.org.demo import DemoAccounts, build_demo_agency, demo_accounts
 from sidebar.org.models import Agency, Person
+from sidebar.support.demo import build_demo_support, support_summary
 
 
 class Command(BaseCommand):
@@ -33,7 +34,12 @@ class Command(BaseCommand):
                 accounts = demo_accounts()
             else:
                 accounts = build_demo_agency(seed=options["seed"])
+                build_demo_support(seed=options["seed"])  # a year of the program, in the same transaction
                 self.stdout.write(self.style.SUCCESS(f"Loaded the demo agency: {Person.objects.count()} people."))
+            # Counted from the database on every run, so a second run prints the same line.
+            summary = support_summary()
+            if summary is not None:
+                self.stdout.write(summary.line())
         if accounts is None:
             self.stdout.write("No demo accounts found (this database was not filled by load_demo).")
             return
