@@ -103,6 +103,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "sidebar.accounts.middleware.SessionTimeoutMiddleware",
+    "sidebar.core.middleware.AgencyTimezoneMiddleware",
     # Policy decides first (a URL without a rule is a 404 for everyone); Django's
     # LoginRequiredMiddleware stays behind it as a second lock on every non-public view.
     "sidebar.core.middleware.PolicyMiddleware",

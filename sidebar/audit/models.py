@@ -16,6 +16,7 @@ class Action(models.TextChoices):
     IDENTITY_SHREDDED = "identity_shredded", "Identity shredded"
     MASTER_KEY_ROTATED = "master_key_rotated", "Master key rotated"
     ASSIGNMENT = "assignment", "Assignment"
+    REQUEST_CLOSED = "request_closed", "Request closed"
     EXCEPTION_STEP = "exception_step", "Exception step"
     POLICY_PUBLISHED = "policy_published", "Policy document published"
     AGREEMENT_SIGNED = "agreement_signed", "Team agreement signed"

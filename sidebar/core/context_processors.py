@@ -13,7 +13,7 @@ from sidebar.org.selectors import current_agency
 def sidebar(request: HttpRequest) -> dict[str, Any]:
     return {
         # Lazy: pages that never show the agency (static error pages) never query it.
-        "agency": SimpleLazyObject(current_agency),
+        "agency": getattr(request, "agency", None) or SimpleLazyObject(current_agency),
         "demo_mode": settings.DEMO_MODE,
         "nav_items": SimpleLazyObject(lambda: nav_for(request)),
         # django-htmx's {% htmx_script %} reads csp_nonce; django-csp provides it lazily.

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import zoneinfo
 from typing import Any
 from urllib.parse import urlencode
 
@@ -9,10 +10,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from sidebar import policy
 from sidebar.accounts.selectors import has_totp
+from sidebar.org.selectors import current_agency
 
 
 class PolicyMiddleware:
@@ -66,3 +69,23 @@ class NoStoreMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class AgencyTimezoneMiddleware:
+    """Times on every page, and "today" for check-ins, are the agency's, not the server's UTC.
+    The agency row is read once here and reused by the templates' context processor."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        agency = current_agency()
+        request.agency = agency  # type: ignore[attr-defined]
+        try:
+            timezone.activate(zoneinfo.ZoneInfo(agency.timezone))
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            timezone.deactivate()
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -233,6 +233,13 @@ def close(
         status=Assignment.Status.ENDED, ended_at=now
     )
     locked.check_ins.filter(done_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
+    record(
+        action=Action.REQUEST_CLOSED,
+        actor=by,
+        obj=locked,
+        detail="shred_now" if shred_now else "retention",
+        request=request,
+    )
     if shred_now:
         vault.shred(key=locked.data_key, actor=by, reason="person asked")
     else:
