@@ -1,7 +1,7 @@
 from __future__ import annotations
 
-from collections.abc import Callable
 import zoneinfo
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 

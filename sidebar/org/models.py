@@ -32,8 +32,12 @@ class Agency(models.Model):
         help_text="Days after a request closes until the identity of the person is shredded (0: at once).",
     )
     first_contact_hours_urgent = models.PositiveSmallIntegerField(default=1, help_text="Target for an urgent request.")
-    first_contact_hours_soon = models.PositiveSmallIntegerField(default=24, help_text="Target for a request marked soon.")
-    first_contact_hours_routine = models.PositiveSmallIntegerField(default=72, help_text="Target for a routine request.")
+    first_contact_hours_soon = models.PositiveSmallIntegerField(
+        default=24, help_text="Target for a request marked soon."
+    )
+    first_contact_hours_routine = models.PositiveSmallIntegerField(
+        default=72, help_text="Target for a routine request."
+    )
     suppression_threshold = models.PositiveSmallIntegerField(
         "suppression threshold (k)",
         default=5,

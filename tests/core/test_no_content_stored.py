@@ -48,7 +48,9 @@ def free_text_fields() -> set[str]:
         if not model.__module__.startswith("sidebar."):
             continue
         for field in model._meta.get_fields():
-            if isinstance(field, models.TextField) or (isinstance(field, models.CharField) and not field.choices and not isinstance(field, models.EmailField)):
+            if isinstance(field, models.TextField) or (
+                isinstance(field, models.CharField) and not field.choices and not isinstance(field, models.EmailField)
+            ):
                 found.add(f"{model._meta.label}.{field.name}")
     return found
 
@@ -58,7 +60,9 @@ def test_no_model_describing_support_has_a_free_text_field():
     offending = {
         name
         for name in free_text_fields()
-        if name.split(".")[0] in CONTACT_APPS and name not in CONTACT_EXEMPT and not name.startswith("safeguards.PolicyDocument")
+        if name.split(".")[0] in CONTACT_APPS
+        and name not in CONTACT_EXEMPT
+        and not name.startswith("safeguards.PolicyDocument")
     }
     assert offending == set()
 

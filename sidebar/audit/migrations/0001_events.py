@@ -4,53 +4,85 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('last_hash', models.CharField(max_length=64)),
-                ('last_event_id', models.BigIntegerField(null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("last_hash", models.CharField(max_length=64)),
+                ("last_event_id", models.BigIntegerField(null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='Verification',
+            name="Verification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('ok', models.BooleanField()),
-                ('events_checked', models.PositiveBigIntegerField()),
-                ('first_broken_id', models.BigIntegerField(blank=True, null=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField()),
+                ("ok", models.BooleanField()),
+                ("events_checked", models.PositiveBigIntegerField()),
+                ("first_broken_id", models.BigIntegerField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['-at'],
-                'get_latest_by': 'at',
+                "ordering": ["-at"],
+                "get_latest_by": "at",
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField()),
-                ('actor_id', models.UUIDField(blank=True, help_text='The account that acted, if any.', null=True)),
-                ('action', models.CharField(choices=[('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('sign_out', 'Signed out'), ('role_granted', 'Role granted'), ('role_revoked', 'Role revoked'), ('identity_read', 'Identity read'), ('identity_shredded', 'Identity shredded'), ('master_key_rotated', 'Master key rotated'), ('assignment', 'Assignment'), ('exception_step', 'Exception step'), ('export', 'Export'), ('audit_verified', 'Audit chain verified')], max_length=40)),
-                ('object_type', models.CharField(blank=True, max_length=60)),
-                ('object_id', models.CharField(blank=True, max_length=64)),
-                ('detail', models.CharField(blank=True, help_text='A code, never free text: a role name, a field name, a category.', max_length=60)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('result', models.CharField(choices=[('ok', 'OK'), ('denied', 'Denied'), ('failed', 'Failed')], default='ok', max_length=10)),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField()),
+                ("actor_id", models.UUIDField(blank=True, help_text="The account that acted, if any.", null=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("sign_in", "Signed in"),
+                            ("sign_in_failed", "Sign-in failed"),
+                            ("sign_out", "Signed out"),
+                            ("role_granted", "Role granted"),
+                            ("role_revoked", "Role revoked"),
+                            ("identity_read", "Identity read"),
+                            ("identity_shredded", "Identity shredded"),
+                            ("master_key_rotated", "Master key rotated"),
+                            ("assignment", "Assignment"),
+                            ("exception_step", "Exception step"),
+                            ("export", "Export"),
+                            ("audit_verified", "Audit chain verified"),
+                        ],
+                        max_length=40,
+                    ),
+                ),
+                ("object_type", models.CharField(blank=True, max_length=60)),
+                ("object_id", models.CharField(blank=True, max_length=64)),
+                (
+                    "detail",
+                    models.CharField(
+                        blank=True,
+                        help_text="A code, never free text: a role name, a field name, a category.",
+                        max_length=60,
+                    ),
+                ),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[("ok", "OK"), ("denied", "Denied"), ("failed", "Failed")], default="ok", max_length=10
+                    ),
+                ),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['action', 'at'], name='audit_action_at_idx'), models.Index(fields=['actor_id', 'at'], name='audit_actor_at_idx')],
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(fields=["action", "at"], name="audit_action_at_idx"),
+                    models.Index(fields=["actor_id", "at"], name="audit_actor_at_idx"),
+                ],
             },
         ),
     ]

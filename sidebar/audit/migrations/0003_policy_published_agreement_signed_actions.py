@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0002_append_only_on_postgresql'),
+        ("audit", "0002_append_only_on_postgresql"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditevent',
-            name='action',
-            field=models.CharField(choices=[('sign_in', 'Signed in'), ('sign_in_failed', 'Sign-in failed'), ('sign_out', 'Signed out'), ('role_granted', 'Role granted'), ('role_revoked', 'Role revoked'), ('identity_read', 'Identity read'), ('identity_shredded', 'Identity shredded'), ('master_key_rotated', 'Master key rotated'), ('assignment', 'Assignment'), ('exception_step', 'Exception step'), ('policy_published', 'Policy document published'), ('agreement_signed', 'Team agreement signed'), ('export', 'Export'), ('audit_verified', 'Audit chain verified')], max_length=40),
+            model_name="auditevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("sign_in", "Signed in"),
+                    ("sign_in_failed", "Sign-in failed"),
+                    ("sign_out", "Signed out"),
+                    ("role_granted", "Role granted"),
+                    ("role_revoked", "Role revoked"),
+                    ("identity_read", "Identity read"),
+                    ("identity_shredded", "Identity shredded"),
+                    ("master_key_rotated", "Master key rotated"),
+                    ("assignment", "Assignment"),
+                    ("exception_step", "Exception step"),
+                    ("policy_published", "Policy document published"),
+                    ("agreement_signed", "Team agreement signed"),
+                    ("export", "Export"),
+                    ("audit_verified", "Audit chain verified"),
+                ],
+                max_length=40,
+            ),
         ),
     ]

@@ -5,24 +5,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0001_initial'),
+        ("org", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agency',
-            name='identity_retention_days',
-            field=models.PositiveSmallIntegerField(default=30, help_text='Days after a request closes until the identity of the person is shredded (0: at once).'),
+            model_name="agency",
+            name="identity_retention_days",
+            field=models.PositiveSmallIntegerField(
+                default=30,
+                help_text="Days after a request closes until the identity of the person is shredded (0: at once).",
+            ),
         ),
         migrations.AddField(
-            model_name='agency',
-            name='suppression_threshold',
-            field=models.PositiveSmallIntegerField(default=5, help_text='Leadership never sees a count between 1 and k−1. Never below 3; raise it with volume.', validators=[django.core.validators.MinValueValidator(3)], verbose_name='suppression threshold (k)'),
+            model_name="agency",
+            name="suppression_threshold",
+            field=models.PositiveSmallIntegerField(
+                default=5,
+                help_text="Leadership never sees a count between 1 and k−1. Never below 3; raise it with volume.",
+                validators=[django.core.validators.MinValueValidator(3)],
+                verbose_name="suppression threshold (k)",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.CheckConstraint(condition=models.Q(('suppression_threshold__gte', 3)), name='suppression_threshold_at_least_3'),
+            model_name="agency",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("suppression_threshold__gte", 3)), name="suppression_threshold_at_least_3"
+            ),
         ),
     ]

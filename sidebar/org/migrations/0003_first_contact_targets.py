@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('org', '0002_privacy_settings'),
+        ("org", "0002_privacy_settings"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='agency',
-            name='first_contact_hours_routine',
-            field=models.PositiveSmallIntegerField(default=72, help_text='Target for a routine request.'),
+            model_name="agency",
+            name="first_contact_hours_routine",
+            field=models.PositiveSmallIntegerField(default=72, help_text="Target for a routine request."),
         ),
         migrations.AddField(
-            model_name='agency',
-            name='first_contact_hours_soon',
-            field=models.PositiveSmallIntegerField(default=24, help_text='Target for a request marked soon.'),
+            model_name="agency",
+            name="first_contact_hours_soon",
+            field=models.PositiveSmallIntegerField(default=24, help_text="Target for a request marked soon."),
         ),
         migrations.AddField(
-            model_name='agency',
-            name='first_contact_hours_urgent',
-            field=models.PositiveSmallIntegerField(default=1, help_text='Target for an urgent request.'),
+            model_name="agency",
+            name="first_contact_hours_urgent",
+            field=models.PositiveSmallIntegerField(default=1, help_text="Target for an urgent request."),
         ),
     ]

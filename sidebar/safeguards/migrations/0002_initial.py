@@ -6,52 +6,65 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('safeguards', '0001_initial'),
-        ('support', '0001_initial'),
+        ("safeguards", "0001_initial"),
+        ("support", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='confidentialityexception',
-            name='request',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='exceptions', to='support.supportrequest'),
+            model_name="confidentialityexception",
+            name="request",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="exceptions", to="support.supportrequest"
+            ),
         ),
         migrations.AddField(
-            model_name='disclosure',
-            name='exception',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='disclosure', to='safeguards.confidentialityexception'),
+            model_name="disclosure",
+            name="exception",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="disclosure",
+                to="safeguards.confidentialityexception",
+            ),
         ),
         migrations.AddField(
-            model_name='disclosure',
-            name='recorded_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="disclosure",
+            name="recorded_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='policydocument',
-            name='published_by',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="policydocument",
+            name="published_by",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="+", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddField(
-            model_name='signature',
-            name='document',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='signatures', to='safeguards.policydocument'),
+            model_name="signature",
+            name="document",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="signatures", to="safeguards.policydocument"
+            ),
         ),
         migrations.AddField(
-            model_name='signature',
-            name='user',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='signatures', to=settings.AUTH_USER_MODEL),
+            model_name="signature",
+            name="user",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="signatures", to=settings.AUTH_USER_MODEL
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policydocument',
-            constraint=models.UniqueConstraint(fields=('kind', 'version'), name='one_version_number_per_kind'),
+            model_name="policydocument",
+            constraint=models.UniqueConstraint(fields=("kind", "version"), name="one_version_number_per_kind"),
         ),
         migrations.AddConstraint(
-            model_name='signature',
-            constraint=models.UniqueConstraint(fields=('document', 'user'), name='sign_once'),
+            model_name="signature",
+            constraint=models.UniqueConstraint(fields=("document", "user"), name="sign_once"),
         ),
     ]
