@@ -9,6 +9,11 @@ agency; wrk drives the load when installed, otherwise a threaded Python client.
 matching: milliseconds to rank 2,000 peers for one request against a 20,000-person org chart,
 divided by those of one query that just loads the active peers (bench/matching.py, in its own
 process and its own temporary database).
+
+report_quarter: milliseconds to build leadership's quarterly report (queries, suppression,
+tables) over 1,000,000 contacts, divided by those of one raw SQL GROUP BY over the same contacts
+table (bench/report.py, in its own process; the data is generated once into var/bench/ and
+reused while it is there).
 """
 
 from __future__ import annotations
@@ -166,10 +171,21 @@ def matching() -> str:
     return result.stdout
 
 
+def report() -> str:
+    """bench/report.py uses its own cached database under var/bench/, so it runs in a process of
+    its own too (the first run builds that database: about a minute)."""
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "report.py")], cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"failed:\n{result.stderr}")
+    return result.stdout
+
+
 def main() -> None:
     """Every benchmark runs even when another one fails; any failure fails `make bench`."""
     failed = []
-    for name, bench in (("dashboard", dashboard), ("matching", matching)):
+    for name, bench in (("dashboard", dashboard), ("matching", matching), ("report", report)):
         try:
             print(bench(), end="", flush=True)
         except subprocess.CalledProcessError as exc:

@@ -98,6 +98,14 @@ URL_RULES: dict[str, Rule] = {
     "support:log_contact": only(Role.PEER),
     "support:check_in_done": only(Role.PEER),
     "support:close": only(Role.PEER, Role.TEAM_LEADER),
+    # --- the team (sidebar/team/urls.py, namespace "team") ---
+    "team:directory": SIGNED_IN,  # every staff member chooses whom to ask
+    "team:me": only(Role.PEER),
+    "team:roster": only(Role.TEAM_LEADER),
+    "team:peer": only(Role.TEAM_LEADER),
+    "team:set_on_call": only(Role.TEAM_LEADER),
+    "team:change_status": only(Role.TEAM_LEADER),
+    "team:clear_flag": only(Role.TEAM_LEADER),
     # --- anonymous tickets (sidebar/support/ticket_urls.py, namespace "tickets") ---
     # The person has no account: the code and passphrase (rate-limited), then the session, decide.
     "tickets:new": PUBLIC,
@@ -108,6 +116,13 @@ URL_RULES: dict[str, Rule] = {
     "tickets:closed": PUBLIC,
     "tickets:peer_reply": only(Role.PEER),  # and only on the peer's own accepted assignment (404 otherwise)
     # --- program statistics (sidebar/reports/urls.py, namespace "reports") ---
+    # Leadership: suppressed figures only, for completed months, quarters and years.
+    "reports:dashboard": only(Role.LEADERSHIP),
+    "reports:print": only(Role.LEADERSHIP),
+    "reports:export_csv": only(Role.LEADERSHIP),  # audited (Action.EXPORT)
+    "reports:export_pdf": only(Role.LEADERSHIP),  # audited (Action.EXPORT)
+    # The team leader: exact counts (statistics hold no identities) and each peer's time and load.
+    "reports:team": only(Role.TEAM_LEADER),
     # --- policy documents and confidentiality exceptions (sidebar/safeguards/urls.py, namespace "safeguards") ---
     "safeguards:documents": SIGNED_IN,  # the rules people work under are no secret
     "safeguards:document": SIGNED_IN,
@@ -190,6 +205,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "safeguards.review_exceptions": frozenset({Role.TEAM_LEADER, Role.CLINICAL_ADVISOR}),
     "safeguards.advise": frozenset({Role.CLINICAL_ADVISOR}),
     "safeguards.decide": frozenset({Role.TEAM_LEADER}),
+    "team.manage_roster": frozenset({Role.TEAM_LEADER}),
 }
 
 
@@ -219,6 +235,7 @@ def _register_scopes() -> None:
     the apps' models do (the middleware imports it)."""
     from sidebar.safeguards.models import ConfidentialityException
     from sidebar.support.models import Assignment, CheckIn, SupportRequest
+    from sidebar.team.models import PeerProfile
     from sidebar.vault.services import holder_tags
 
     live = ("offered", "accepted")
@@ -252,6 +269,15 @@ def _register_scopes() -> None:
     def _check_ins(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         if Role.PEER in roles_of(user):
             return queryset.filter(peer__person__user=user, peer__status__in=serving)
+        return queryset.none()
+
+    @scope(PeerProfile)
+    def _peers(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        # the roster's pages; everyone else reads the team through the directory's selector
+        if Role.TEAM_LEADER in roles_of(user):
+            return queryset
+        if Role.PEER in roles_of(user):
+            return queryset.filter(person__user=user)
         return queryset.none()
 
     @scope(ConfidentialityException)

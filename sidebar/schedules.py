@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sidebar.audit.tasks import verify_audit_chain
-from sidebar.support.tasks import send_check_in_reminders
+from sidebar.support.tasks import forget_shredded_tickets, send_check_in_reminders
 from sidebar.vault.tasks import shred_due_identities
 
 
@@ -27,4 +27,5 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule("shred-due-identities", shred_due_identities, datetime.timedelta(hours=1)),
     Schedule("verify-audit-chain", verify_audit_chain, datetime.timedelta(days=1)),
     Schedule("check-in-reminders", send_check_in_reminders, datetime.timedelta(hours=1)),
+    Schedule("forget-shredded-tickets", forget_shredded_tickets, datetime.timedelta(hours=1)),
 )

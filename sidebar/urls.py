@@ -14,6 +14,7 @@ urlpatterns = [
     path("support/", include("sidebar.support.urls")),
     path("ticket/", include("sidebar.support.ticket_urls")),
     path("safeguards/", include("sidebar.safeguards.urls")),
+    path("team/", include("sidebar.team.urls")),
     path("reports/", include("sidebar.reports.urls")),
     path("audit/", include("sidebar.audit.urls")),
     path("admin/", admin.site.urls),

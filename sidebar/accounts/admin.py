@@ -11,6 +11,8 @@ from django.http import HttpRequest
 from sidebar.accounts.models import User
 from sidebar.accounts.roles import GRANTABLE_ROLES, Role
 from sidebar.accounts.services import set_roles
+from sidebar.audit.models import Action
+from sidebar.audit.services import record
 from sidebar.core.admin_site import PolicyModelAdmin
 
 
@@ -27,9 +29,21 @@ class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
         fields = ["email", "is_active"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.acting_user = kwargs.pop("acting_user", None)
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["roles"].initial = list(self.instance.role_memberships.values_list("role", flat=True))
+            # The sign-in address of an existing account never changes here: changing it and then
+            # sending an invitation would hand the account (and its role) to someone else.
+            self.fields["email"].disabled = True
+            self.fields["email"].help_text = "Fixed once the account exists; it comes from the staff roster."
+
+    def clean_roles(self) -> list[str]:
+        roles: list[str] = self.cleaned_data.get("roles", [])
+        held = set(self.fields["roles"].initial or [])
+        if self.acting_user is not None and self.instance.pk == self.acting_user.pk and set(roles) != held:
+            raise forms.ValidationError("You cannot change your own roles; another administrator must.")
+        return roles
 
 
 @admin.register(User)
@@ -52,6 +66,15 @@ class UserAdmin(PolicyModelAdmin):
     def role_list(self, user: User) -> str:
         return ", ".join(m.get_role_display() for m in user.role_memberships.all()) or "staff"
 
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+
+        class WithActingUser(form_class):  # type: ignore[misc, valid-type]
+            def __init__(self, *args: Any, **inner: Any) -> None:
+                super().__init__(*args, acting_user=request.user, **inner)
+
+        return WithActingUser
+
     def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
         if not change:
             obj.set_unusable_password()
@@ -65,6 +88,7 @@ class UserAdmin(PolicyModelAdmin):
             form = ResetPasswordForm(data={"email": user.email})
             if form.is_valid():
                 form.save(request)
+                record(action=Action.INVITATION_SENT, actor=request.user, obj=user, request=request)
                 sent += 1
         self.message_user(request, f"Invitations sent: {sent}.", messages.SUCCESS)
 

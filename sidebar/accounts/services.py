@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -54,3 +56,27 @@ def set_roles(
     if hasattr(user, "_sidebar_roles"):
         del user._sidebar_roles
     return granted, revoked
+
+
+def _tell_owner_of_reset(address: str) -> None:
+    from django.core.mail import send_mail
+
+    send_mail(
+        "Your two-factor sign-in for Sidebar was reset",
+        "The program administrator reset your two-factor sign-in. You will set up a new "
+        "authenticator app at your next sign-in.\n\nIf you did not ask for this, tell your "
+        "clinical advisor or team leader at once.",
+        None,
+        [address],
+    )
+
+
+@transaction.atomic
+def reset_two_factor(*, authenticators: Iterable[Any], by: User, request: HttpRequest | None = None) -> None:
+    """The administrator removes someone's authenticator (a lost phone). Audited, and the owner
+    is told at their own address, so a reset nobody asked for does not go unnoticed."""
+    for authenticator in authenticators:
+        owner = authenticator.user
+        authenticator.delete()
+        record(action=Action.TWO_FACTOR_RESET, actor=by, obj=owner, detail=authenticator.type, request=request)
+        transaction.on_commit(partial(_tell_owner_of_reset, owner.email))

@@ -12,6 +12,8 @@ class Action(models.TextChoices):
     SIGN_OUT = "sign_out", "Signed out"
     ROLE_GRANTED = "role_granted", "Role granted"
     ROLE_REVOKED = "role_revoked", "Role revoked"
+    TWO_FACTOR_RESET = "two_factor_reset", "Two-factor sign-in reset"
+    INVITATION_SENT = "invitation_sent", "Sign-in invitation sent"
     IDENTITY_READ = "identity_read", "Identity read"
     IDENTITY_SHREDDED = "identity_shredded", "Identity shredded"
     MASTER_KEY_ROTATED = "master_key_rotated", "Master key rotated"
@@ -20,6 +22,7 @@ class Action(models.TextChoices):
     EXCEPTION_STEP = "exception_step", "Exception step"
     POLICY_PUBLISHED = "policy_published", "Policy document published"
     AGREEMENT_SIGNED = "agreement_signed", "Team agreement signed"
+    ROSTER_CHANGED = "roster_changed", "Team roster changed"
     EXPORT = "export", "Export"
     AUDIT_VERIFIED = "audit_verified", "Audit chain verified"
 

@@ -10,10 +10,16 @@ from django.dispatch import receiver
 from sidebar.audit.models import Action, Result
 from sidebar.audit.services import record
 
+ANONYMOUS_TICKET_SESSION_KEY = "sidebar_anonymous_ticket"  # sidebar/support/ticket_views.py
+
 
 @receiver(user_logged_in)
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     record(action=Action.SIGN_IN, actor=user, obj=user, request=request)
+    # Django keeps session data across sign-in: an anonymous ticket opened earlier in the same
+    # browser must not end up in the same session row as the account.
+    if request is not None and hasattr(request, "session"):
+        request.session.pop(ANONYMOUS_TICKET_SESSION_KEY, None)
 
 
 @receiver(user_logged_out)

@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from sidebar.accounts.models import RoleMembership, User
-from sidebar.audit.models import AuditEvent, Verification
+from sidebar.audit.models import Action, AuditEvent, Verification
 
 
 def filtered_events(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
@@ -25,15 +25,29 @@ def filtered_events(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     return events
 
 
+# What anyone may do as plain staff: for these, who acted is not shown (when a staff member signs
+# in is itself a hint that they may be asking for help). Everything else — reading an identity,
+# assigning, deciding an exception, changing roles — is privileged work and always named, even
+# after the actor lost the role.
+STAFF_ACTIONS = {Action.SIGN_IN, Action.SIGN_OUT, Action.SIGN_IN_FAILED}
+
+
 def label_actors(events: list[AuditEvent]) -> None:
-    """How to show who acted. Holders of privileged roles are named (they answer for what they
-    did); plain staff appear only as "a staff account", because when a staff member signs in
-    is itself a hint that they may be asking for help. The id stays in the row for an inquiry."""
+    """How to show who acted (see STAFF_ACTIONS). Ids stay in the rows for an inquiry."""
     actor_ids = {event.actor_id for event in events if event.actor_id}
     privileged = set(RoleMembership.objects.filter(user_id__in=actor_ids).values_list("user_id", flat=True))
-    emails = dict(User.objects.filter(pk__in=privileged).values_list("pk", "email"))
+    named = privileged | {e.actor_id for e in events if e.actor_id and e.action not in STAFF_ACTIONS}
+    emails = dict(User.objects.filter(pk__in=named).values_list("pk", "email"))
     for event in events:
-        event.actor_label = emails.get(event.actor_id, "a staff account") if event.actor_id else "—"  # type: ignore[attr-defined]
+        staff_only = event.action in STAFF_ACTIONS and event.actor_id not in privileged
+        event.actor_label = (  # type: ignore[attr-defined]
+            "—"
+            if not event.actor_id
+            else "a staff account"
+            if staff_only
+            else emails.get(event.actor_id, "a staff account")
+        )
+        event.object_label = "" if staff_only else event.object_id  # type: ignore[attr-defined]
 
 
 def last_verification() -> Verification | None:

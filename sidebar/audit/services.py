@@ -92,9 +92,21 @@ class ChainReport:
 
 
 def verify_chain(*, batch_size: int = 5000) -> ChainReport:
-    """Walk every event in order, recompute its hash and link; name the first row that breaks."""
+    """Walk every event in order, recompute its hash and link; name the first row that breaks.
+    The head is read first and the walk stops at the event it names, so an event appended while
+    the walk runs is not mistaken for tampering."""
+    head = ChainHead.objects.filter(pk=1).first()
+    if head is None:
+        if AuditEvent.objects.exists():
+            first = AuditEvent.objects.order_by("id").values_list("id", flat=True).first()
+            return ChainReport(False, 0, first, "the chain head is missing (the log was altered)")
+        return ChainReport(True, 0)
     prev_hash, checked, last_id = GENESIS, 0, None
-    events = AuditEvent.objects.order_by("id").only("id", "prev_hash", "hash", *_HASHED_FIELDS)
+    events = (
+        AuditEvent.objects.filter(id__lte=head.last_event_id or 0)
+        .order_by("id")
+        .only("id", "prev_hash", "hash", *_HASHED_FIELDS)
+    )
     for event in events.iterator(chunk_size=batch_size):
         if event.prev_hash != prev_hash:
             return ChainReport(
@@ -106,8 +118,7 @@ def verify_chain(*, batch_size: int = 5000) -> ChainReport:
         if event_hash(event, prev_hash) != event.hash:
             return ChainReport(False, checked, event.pk, "its contents were altered")
         prev_hash, last_id, checked = event.hash, event.pk, checked + 1
-    head = ChainHead.objects.filter(pk=1).first()
-    if head is not None and (head.last_hash != prev_hash or head.last_event_id != last_id):
+    if head.last_hash != prev_hash or head.last_event_id != last_id:
         return ChainReport(False, checked, head.last_event_id, "the newest event was removed or altered")
     return ChainReport(True, checked)
 

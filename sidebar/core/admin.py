@@ -3,6 +3,8 @@ permissions instead of Sidebar's policy. What the administrator needs of them co
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib import admin
@@ -10,6 +12,7 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django_tasks_db.models import DBTaskResult
 
+from sidebar.accounts.services import reset_two_factor
 from sidebar.core.admin_site import PolicyModelAdmin
 
 for model in (Group, EmailAddress, Authenticator, DBTaskResult):
@@ -35,3 +38,9 @@ class TwoFactorAdmin(PolicyModelAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
+
+    def delete_model(self, request: HttpRequest, obj: Authenticator) -> None:
+        reset_two_factor(authenticators=[obj], by=request.user, request=request)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        reset_two_factor(authenticators=list(queryset), by=request.user, request=request)

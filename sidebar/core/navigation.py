@@ -23,8 +23,13 @@ class NavItem:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home"),
     NavItem("Ask for support", "support:ask"),
+    NavItem("Find a peer supporter", "team:directory"),
     NavItem("My assignments", "support:my_assignments"),
+    NavItem("My peer profile", "team:me"),
     NavItem("Request queue", "support:queue"),
+    NavItem("Program statistics", "reports:dashboard"),
+    NavItem("Team statistics", "reports:team"),
+    NavItem("Team roster", "team:roster"),
     NavItem("Agency set-up", "admin:index"),
     NavItem("Audit log", "audit:events"),
     NavItem("Exceptions", "safeguards:exceptions"),

@@ -45,3 +45,8 @@ class PersonAdmin(PolicyModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
         return super().get_queryset(request).select_related("unit", "rank_tier", "supervisor")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
+        # Once a staff record is linked to an account, the link stays: relinking a peer's record
+        # to another account would hand over their assignments.
+        return ["user"] if obj is not None and obj.user_id else []

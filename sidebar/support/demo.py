@@ -51,7 +51,8 @@ from sidebar.support.categories import (
     Urgency,
 )
 from sidebar.support.models import Assignment, CheckIn, Contact, SupportRequest
-from sidebar.team.models import PeerProfile
+from sidebar.team import services as team
+from sidebar.team.models import PeerProfile, PeerStatusChange
 from sidebar.vault import services as vault
 from sidebar.vault.models import DataKey
 
@@ -699,6 +700,14 @@ class _Year:
         profile = plan.profile
         profile.status, profile.basic_training_completed_on = PeerProfile.Status.ACTIVE, plan.trained_on
         profile.save(update_fields=["status", "basic_training_completed_on"])
+        trained_at = self.at(plan.trained_on, 16)  # type: ignore[arg-type]
+        PeerStatusChange.objects.create(
+            peer=profile,
+            from_status=PeerProfile.Status.IN_TRAINING,
+            to_status=profile.status,
+            at=trained_at,
+            by=self.leader,
+        )
         signed_at = self.at(plan.trained_on, 17)  # type: ignore[arg-type]
         self.sign(plan, version=1, at=signed_at)
 
@@ -708,9 +717,10 @@ class _Year:
         plan.signed_current = True
 
     def go_on_leave(self, plan: _PeerPlan) -> None:
+        change = team.change_status(peer=plan.profile, to=PeerProfile.Status.INACTIVE, by=self.leader)
+        PeerStatusChange.objects.filter(pk=change.pk).update(at=self.at(plan.leave_on, 7))  # type: ignore[arg-type]
         plan.profile.status = PeerProfile.Status.INACTIVE
         plan.profile.on_call = False
-        plan.profile.save(update_fields=["status", "on_call"])
 
     def mark_away(self, plan: _PeerPlan) -> None:
         assert plan.away is not None

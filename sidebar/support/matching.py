@@ -25,6 +25,7 @@ class Candidate:
     agreement_current: bool = True
     away: bool = False
     on_call: bool = False
+    flagged: bool = False  # over the agency's load thresholds until the team leader clears it
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,14 @@ class Suggestion:
     reasons: tuple[str, ...]
 
 
+# Rules that depend on who the person is: never shown to the team leader, who must not be able
+# to narrow down the person by trying peers.
+IDENTITY_RULES = frozenset({"is the person themself", "is in the person's chain of command"})
+# Reasons that describe the person relative to the peer (their tier, their unit): kept for
+# ranking, not shown to the team leader.
+IDENTITY_REASONS = frozenset({"same rank tier", "also a supervisor", "works in another unit"})
+
+
 def ineligibility(need: Need, candidate: Candidate) -> list[str]:
     """Every hard rule the candidate breaks (empty: eligible)."""
     reasons = []
@@ -67,6 +76,8 @@ def ineligibility(need: Need, candidate: Candidate) -> list[str]:
         reasons.append("at capacity")
     if candidate.away:
         reasons.append("marked unavailable")
+    if candidate.flagged:
+        reasons.append("flagged for load: check in with them first")
     if candidate.peer_id in need.recused_peer_ids:
         reasons.append("recused for this incident")
     if candidate.peer_id in need.declined_peer_ids:

@@ -6,17 +6,16 @@ import datetime
 import uuid
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
 from sidebar.org.models import Person
 from sidebar.org.selectors import chain_of_command, current_agency
-from sidebar.safeguards.models import PolicyDocument, Signature
-from sidebar.safeguards.selectors import current_document
 from sidebar.support import matching
 from sidebar.support.categories import Urgency
 from sidebar.support.models import Assignment, SupportRequest
+from sidebar.team import selectors as team
 from sidebar.team.models import PeerProfile
 from sidebar.vault import services as vault
 
@@ -60,17 +59,9 @@ def need_for(support_request: SupportRequest, *, actor: Any, request: HttpReques
 
 
 def peers_with_load() -> QuerySet[PeerProfile]:
-    """Peers with what matching needs, in one query: open cases and a current signature."""
-    agreement = current_document(PolicyDocument.Kind.TEAM_AGREEMENT)
-    signed = (
-        Exists(Signature.objects.filter(document=agreement, user_id=OuterRef("person__user_id")))
-        if agreement is not None
-        else Q(pk__in=[])
-    )
-    return PeerProfile.objects.select_related("person__rank_tier").annotate(
-        open_cases=Count("assignments", filter=Q(assignments__status__in=LIVE)),
-        agreement_current=signed,
-    )
+    """Peers with what matching needs, in one query: open cases, the load the flag counts and a
+    current signature (the annotations live in sidebar.team.selectors)."""
+    return team.with_agreement(team.with_load(PeerProfile.objects.select_related("person__rank_tier")))
 
 
 def candidate_from(peer: Any, today: datetime.date) -> matching.Candidate:
@@ -88,6 +79,8 @@ def candidate_from(peer: Any, today: datetime.date) -> matching.Candidate:
         agreement_current=bool(peer.agreement_current),
         away=peer.is_away(today),
         on_call=peer.on_call,
+        # at capacity is a hard rule of its own; the flag adds the hours and the heavy contacts
+        flagged=team.is_flagged(peer, besides_capacity=True),
     )
 
 
@@ -251,15 +244,18 @@ def assignment_page(
 def suggestion_rows(
     support_request: SupportRequest, *, actor: Any, request: HttpRequest | None = None
 ) -> list[dict[str, Any]]:
-    """Ranked suggestions with the peers' names and units for the team leader (one more query)."""
-    suggestions = suggestions_for(support_request, actor=actor, request=request)
+    """Every eligible peer, best first, with name and unit, for the team leader (one more
+    query). Reasons that describe the person (their tier, their unit) are left out: ranking uses
+    them, but showing them would tell the team leader who asked."""
+    need = need_for(support_request, actor=actor, request=request)
+    suggestions = matching.rank(need, candidates())
     peers = PeerProfile.objects.select_related("person__unit").in_bulk([s.candidate.peer_id for s in suggestions])
     return [
         {
             "peer_id": s.candidate.peer_id,
             "name": peers[s.candidate.peer_id].person.full_name,
             "unit": peers[s.candidate.peer_id].person.unit,
-            "reasons": s.reasons,
+            "reasons": [reason for reason in s.reasons if reason not in matching.IDENTITY_REASONS],
         }
         for s in suggestions
     ]
@@ -278,14 +274,19 @@ def queue_summary(now: datetime.datetime | None = None) -> dict[str, int]:
     return {"waiting": counts["waiting"], "overdue": counts["overdue"]}
 
 
-def peer_choices(*, exclude: set[uuid.UUID] | None = None) -> list[tuple[uuid.UUID, str]]:
-    """Active peers not already suggested, for "offer to someone else" (rules checked on submit)."""
-    peers = (
-        PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE)
-        .exclude(pk__in=exclude or set())
-        .select_related("person")
-    )
-    return [(peer.pk, peer.person.full_name) for peer in peers.order_by("person__full_name")]
+def may_close(user: Any, support_request: SupportRequest) -> bool:
+    """The team leader, or the peer who accepted it and still serves: not the person who sent it
+    (they close an anonymous ticket through the ticket), not a peer it was merely offered to."""
+    from sidebar import policy
+    from sidebar.accounts.roles import Role
+
+    if policy.has_role(user, Role.TEAM_LEADER):
+        return True
+    return support_request.assignments.filter(
+        status=Assignment.Status.ACCEPTED,
+        peer__person__user=user,
+        peer__status__in=(PeerProfile.Status.ACTIVE, PeerProfile.Status.INACTIVE),
+    ).exists()
 
 
 def sent_by(user: Any) -> QuerySet[SupportRequest]:

@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from sidebar.accounts.models import User
 from sidebar.accounts.roles import Role
-from sidebar.audit.models import Action
+from sidebar.audit.models import Action, Result
 from sidebar.audit.services import record
 from sidebar.org.models import Person
 from sidebar.org.selectors import current_agency
 from sidebar.safeguards.models import PolicyDocument
 from sidebar.support import notify
 from sidebar.support.categories import DeclineReason, ReferralReason, Source, Urgency
+from sidebar.support.matching import IDENTITY_RULES
 from sidebar.support.models import Assignment, CheckIn, Contact, SupportRequest
 from sidebar.team.models import PeerProfile
 from sidebar.vault import services as vault
@@ -101,36 +102,52 @@ def refer_colleague(*, referrer: User, colleague: Person, reason: ReferralReason
     return support_request
 
 
-@transaction.atomic
 def assign(
     *, support_request: SupportRequest, peer: PeerProfile, by: User, request: HttpRequest | None = None
 ) -> Assignment:
     """Offer the request to a peer. The eligibility rules are checked again here (not only in
-    the suggestion list), and the database lets only one live assignment exist per request."""
+    the suggestion list), and the database lets only one live assignment exist per request. A
+    refusal is audited (outside the rolled-back attempt) and never names a rule that depends on
+    who the person is: "in the person's chain of command" would let the team leader work out
+    who asked by trying peers one by one."""
     from sidebar.support.selectors import ineligibility_reasons
 
-    locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
-    if locked.status not in (SupportRequest.Status.OPEN,):
-        raise WorkflowError("This request has already been assigned.")
-    reasons = ineligibility_reasons(support_request=locked, peer=peer, actor=by, request=request)
-    if reasons:
-        raise WorkflowError("This peer cannot take this request: " + "; ".join(reasons) + ".")
-    try:
-        with transaction.atomic():
-            assignment = Assignment.objects.create(request=locked, peer=peer, assigned_by=by)
-    except IntegrityError as exc:
-        raise WorkflowError("This request has already been assigned.") from exc
-    locked.status = SupportRequest.Status.OFFERED
-    locked.save(update_fields=["status"])
-    record(action=Action.ASSIGNMENT, actor=by, obj=assignment, detail="offered", request=request)
-    notify.new_assignment(peer.person.work_email)
-    return assignment
+    with transaction.atomic():
+        locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+        if locked.status not in (SupportRequest.Status.OPEN,):
+            raise WorkflowError("This request has already been assigned.")
+        reasons = ineligibility_reasons(support_request=locked, peer=peer, actor=by, request=request)
+        if not reasons:
+            try:
+                with transaction.atomic():
+                    assignment = Assignment.objects.create(request=locked, peer=peer, assigned_by=by)
+            except IntegrityError as exc:
+                raise WorkflowError("This request has already been assigned.") from exc
+            locked.status = SupportRequest.Status.OFFERED
+            locked.save(update_fields=["status"])
+            record(action=Action.ASSIGNMENT, actor=by, obj=assignment, detail="offered", request=request)
+            notify.new_assignment(peer.person.work_email)
+            return assignment
+    record(action=Action.ASSIGNMENT, actor=by, obj=locked, detail="refused", request=request, result=Result.DENIED)
+    shown = [reason for reason in reasons if reason not in IDENTITY_RULES]
+    if len(shown) < len(reasons):
+        raise WorkflowError("This peer cannot take this request. Choose one of the suggestions.")
+    raise WorkflowError("This peer cannot take this request: " + "; ".join(shown) + ".")
+
+
+def _lock_open_offer(assignment: Assignment) -> Assignment:
+    """Re-read the offer and its request under lock: a stale page must not reopen a request that
+    was closed (and perhaps shredded) meanwhile."""
+    locked = Assignment.objects.select_for_update().select_related("request").get(pk=assignment.pk)
+    SupportRequest.objects.select_for_update().filter(pk=locked.request_id).first()
+    if locked.status != Assignment.Status.OFFERED or locked.request.status == SupportRequest.Status.CLOSED:
+        raise WorkflowError("This offer is no longer open.")
+    return locked
 
 
 @transaction.atomic
 def accept(*, assignment: Assignment, by: User, request: HttpRequest | None = None) -> Assignment:
-    if assignment.status != Assignment.Status.OFFERED:
-        raise WorkflowError("This offer is no longer open.")
+    _lock_open_offer(assignment)
     assignment.status, assignment.answered_at = Assignment.Status.ACCEPTED, timezone.now()
     assignment.save(update_fields=["status", "answered_at"])
     SupportRequest.objects.filter(pk=assignment.request_id).update(status=SupportRequest.Status.ACTIVE)
@@ -143,8 +160,7 @@ def decline(
     *, assignment: Assignment, reason: DeclineReason | str, by: User, request: HttpRequest | None = None
 ) -> Assignment:
     """The peer declines (conflict of interest, capacity…); the request returns to the queue."""
-    if assignment.status != Assignment.Status.OFFERED:
-        raise WorkflowError("This offer is no longer open.")
+    _lock_open_offer(assignment)
     assignment.status, assignment.decline_reason = Assignment.Status.DECLINED, reason
     assignment.answered_at = timezone.now()
     assignment.save(update_fields=["status", "decline_reason", "answered_at"])

@@ -9,3 +9,11 @@ from sidebar.support import services
 def send_check_in_reminders() -> int:
     """E-mails each peer about check-ins that fell due. Idempotent (reminded_at marks each)."""
     return services.send_check_in_reminders()
+
+
+@task()
+def forget_shredded_tickets() -> int:
+    """After the retention job shredded identities, remove what is left of their tickets."""
+    from sidebar.support.tickets import forget_shredded_tickets as forget
+
+    return forget()

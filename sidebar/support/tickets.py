@@ -154,6 +154,41 @@ def _attempt_counters(*, address: str | None, code: str) -> list[tuple[str, int]
     ]
 
 
+SUBMISSIONS_PER_ADDRESS = 5  # anonymous requests per address per hour: enough for a shared office
+SUBMISSION_WINDOW_SECONDS = 60 * 60
+
+
+def _submission_key(address: str | None) -> str:
+    return f"tickets:submissions:{salted_hmac('sidebar.tickets.submissions', address or 'unknown').hexdigest()}"
+
+
+def submission_limited(*, address: str | None) -> bool:
+    """Too many anonymous requests from one address this hour (each urgent one e-mails the team)."""
+    return int(cache.get(_submission_key(address), 0)) >= SUBMISSIONS_PER_ADDRESS
+
+
+def note_submission(*, address: str | None) -> None:
+    key = _submission_key(address)
+    cache.add(key, 0, SUBMISSION_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, SUBMISSION_WINDOW_SECONDS)
+
+
+def forget_shredded_tickets() -> int:
+    """Once a ticket's identity is shredded, its messages' rows (author and exact time could be
+    matched against other records) and its code and passphrase hash go too. Idempotent."""
+    shredded = AnonymousTicket.objects.filter(request__data_key__wrapped__isnull=True)
+    TicketMessage.objects.filter(ticket__in=shredded).delete()
+    forgotten = 0
+    for ticket in shredded.exclude(passphrase_hash=""):
+        ticket.code, ticket.passphrase_hash = "x" + secrets.token_hex(15), ""
+        ticket.save(update_fields=["code", "passphrase_hash"])
+        forgotten += 1
+    return forgotten
+
+
 def is_limited(*, address: str | None, code: str) -> bool:
     """Too many failed attempts from this address, or for this code, in the window. Asked for
     every code, known or not, so that being limited says nothing about whether it exists."""
@@ -270,7 +305,11 @@ def close_ticket(*, ticket: AnonymousTicket, shred_now: bool) -> SupportRequest:
     still be deleted now."""
     support_request = ticket.request
     if support_request.status != SupportRequest.Status.CLOSED:
-        return services.close(support_request=support_request, by=None, shred_now=shred_now)
+        closed = services.close(support_request=support_request, by=None, shred_now=shred_now)
+    else:
+        closed = support_request
+        if shred_now:
+            vault.shred(key=support_request.data_key, actor=None, reason="person asked")
     if shred_now:
-        vault.shred(key=support_request.data_key, actor=None, reason="person asked")
-    return support_request
+        forget_shredded_tickets()
+    return closed

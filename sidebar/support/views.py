@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -19,7 +20,8 @@ from sidebar.support.models import Assignment, CheckIn, SupportRequest
 def ask(request: HttpRequest) -> HttpResponse:
     person = getattr(request.user, "person", None)
     notice = current_document(PolicyDocument.Kind.CONFIDENTIALITY_NOTICE)
-    form = AskForMyselfForm(request.POST or None)
+    # "Ask this peer" in the directory preselects the peer (an unknown or inactive one matches no choice)
+    form = AskForMyselfForm(request.POST or None, initial={"requested_peer": request.GET.get("peer", "")})
     if person is None:
         messages.error(request, "Your account has no staff record yet; ask anonymously, or call the numbers above.")
     elif request.method == "POST" and form.is_valid():
@@ -56,6 +58,9 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(request, "support/queue.html", context)
 
 
+SUGGESTIONS_SHOWN = 8
+
+
 @require_http_methods(["GET", "POST"])
 def triage(request: HttpRequest, request_id: str) -> HttpResponse:
     support_request = policy.get_visible_or_404(request.user, SupportRequest, pk=request_id)
@@ -70,18 +75,17 @@ def triage(request: HttpRequest, request_id: str) -> HttpResponse:
         else:
             messages.success(request, "Offered. The peer has been told that something waits for them.")
         return redirect("support:triage", request_id=support_request.pk)
-    suggestions = []
+    eligible = []
     if support_request.status == SupportRequest.Status.OPEN:
-        suggestions = selectors.suggestion_rows(support_request, actor=request.user, request=request)
+        eligible = selectors.suggestion_rows(support_request, actor=request.user, request=request)
     context = {
         "support_request": support_request,
-        "suggestions": suggestions,
+        "suggestions": eligible[:SUGGESTIONS_SHOWN],
         "assignments": support_request.assignments.select_related("peer__person"),
         "due": selectors.first_contact_due(support_request),
         "agreement": current_document(PolicyDocument.Kind.TEAM_AGREEMENT),
-        "other_peers": selectors.peer_choices(exclude={row["peer_id"] for row in suggestions})
-        if support_request.status == SupportRequest.Status.OPEN
-        else [],
+        # only eligible peers: listing everyone would let a refusal hint at who asked
+        "other_peers": [(row["peer_id"], row["name"]) for row in eligible[SUGGESTIONS_SHOWN:]],
     }
     return render(request, "support/triage.html", context)
 
@@ -143,6 +147,8 @@ def check_in_done(request: HttpRequest, check_in_id: str) -> HttpResponse:
 @require_POST
 def close(request: HttpRequest, request_id: str) -> HttpResponse:
     support_request = policy.get_visible_or_404(request.user, SupportRequest, pk=request_id)
+    if not selectors.may_close(request.user, support_request):
+        raise PermissionDenied
     form = CloseForm(request.POST)
     shred_now = form.is_valid() and form.cleaned_data["shred_now"]
     services.close(support_request=support_request, by=request.user, shred_now=shred_now, request=request)

@@ -1,13 +1,14 @@
-"""The peer support team: who is on it, and what matching needs to know about them.
+"""The peer support team: who is on it, what matching needs to know about them, and how each
+member's place on the team changed over time.
 
-(The team's whole life — recruitment, training records, on-call rota — grows here; matching
-reads only the fields below.)"""
+(Recruitment and training records grow here next; matching reads only the profile.)"""
 
 from __future__ import annotations
 
 import datetime
 import uuid
 
+from django.conf import settings
 from django.db import models
 
 from sidebar.org.models import Person
@@ -42,6 +43,9 @@ class PeerProfile(models.Model):
     unavailable_until = models.DateField(null=True, blank=True, help_text="Away until this date (inclusive).")
     on_call = models.BooleanField(default=False)
     basic_training_completed_on = models.DateField(null=True, blank=True)
+    # Load above the agency's thresholds counts only from this moment on: the team leader clears
+    # a flag after checking in with the peer (see sidebar.team.selectors).
+    load_flag_cleared_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -56,3 +60,21 @@ class PeerProfile(models.Model):
 
     def is_away(self, today: datetime.date) -> bool:
         return self.unavailable_until is not None and self.unavailable_until >= today
+
+
+class PeerStatusChange(models.Model):
+    """One dated step in a peer's status history (who changed it, from what, to what)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    peer = models.ForeignKey(PeerProfile, on_delete=models.CASCADE, related_name="status_changes")
+    from_status = models.CharField(max_length=20, choices=PeerProfile.Status.choices)
+    to_status = models.CharField(max_length=20, choices=PeerProfile.Status.choices)
+    at = models.DateTimeField()
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-at"]
+        indexes = [models.Index(fields=["peer", "at"], name="peer_status_change_idx")]
+
+    def __str__(self) -> str:
+        return f"status change {self.pk}"

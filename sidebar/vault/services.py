@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,9 @@ IDENTITY_FIELDS: dict[str, str] = {
     "message": "the messages of an anonymous ticket (they are the conversation itself, not notes)",
     "disclosure_note": "one short note on a confidentiality exception decision, readable by the clinical advisor and team leader only",
 }
+
+
+logger = logging.getLogger(__name__)
 
 
 class IdentityUnavailable(Exception):
@@ -165,7 +169,25 @@ def shred(*, key: DataKey, actor: Any = None, reason: str = "retention") -> None
     SealedValue.objects.filter(key=key).delete()
     DataKey.objects.filter(pk=key.pk).update(wrapped=None, master_key_id="", holder_tag="", shredded_at=timezone.now())
     key.wrapped, key.master_key_id, key.holder_tag = None, "", ""
+    transaction.on_commit(reclaim_deleted_bytes)
     record(action=Action.IDENTITY_SHREDDED, actor=actor, obj=key, detail=reason)
+
+
+def reclaim_deleted_bytes() -> None:
+    """After a shredding commits, make the database forget the old bytes now rather than some
+    day: SQLite keeps recent pages in its write-ahead log until a checkpoint truncates it;
+    PostgreSQL keeps dead row versions until VACUUM. (Backups taken before remain: see
+    docs/deploy.md on backup retention.)"""
+    from django.db import DatabaseError, connection
+
+    try:
+        with connection.cursor() as cursor:
+            if connection.vendor == "sqlite":
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            elif connection.vendor == "postgresql" and not connection.in_atomic_block:
+                cursor.execute("VACUUM vault_datakey, vault_sealedvalue")
+    except DatabaseError:
+        logger.warning("could not reclaim the bytes of shredded keys now; the database will later")
 
 
 def schedule_shredding(*, key: DataKey, closed_at: datetime.datetime, retention_days: int) -> None:

@@ -143,3 +143,32 @@ def test_even_an_active_session_ends_after_twelve_hours(client, staff_member):
     session.save()
     response = client.get(reverse("home"))
     assert response["Location"].startswith(LOGIN)
+
+
+def test_an_administrator_cannot_change_their_own_roles_or_an_accounts_address(client, cast):
+    from sidebar.accounts.admin import UserAdminForm
+
+    form = UserAdminForm(
+        data={"email": "someone.else@example.gov", "is_active": "on", "roles": ["program_admin", "peer"]},
+        instance=cast.program_admin,
+        acting_user=cast.program_admin,
+    )
+    assert not form.is_valid()
+    assert "cannot change your own roles" in str(form.errors)
+    assert form.fields["email"].disabled
+
+
+def test_a_two_factor_reset_is_audited_and_the_owner_is_told(cast, smtp_server, django_capture_on_commit_callbacks):
+    from allauth.mfa.models import Authenticator
+
+    from sidebar.accounts.services import reset_two_factor
+    from sidebar.audit.models import Action, AuditEvent
+
+    activate_totp(cast.team_leader)
+    with django_capture_on_commit_callbacks(execute=True):
+        reset_two_factor(
+            authenticators=Authenticator.objects.filter(user=cast.team_leader, type="totp"), by=cast.program_admin
+        )
+    assert AuditEvent.objects.filter(action=Action.TWO_FACTOR_RESET, actor_id=cast.program_admin.pk).exists()
+    [message] = smtp_server.wait_for(1)
+    assert message["To"] == cast.team_leader.email

@@ -92,3 +92,23 @@ def test_role_changes_are_recorded_with_the_actor(cast):
         (Action.ROLE_GRANTED, "peer"),
         (Action.ROLE_REVOKED, "peer"),
     ]
+
+
+@pytest.mark.skipif(connection.vendor == "postgresql", reason="PostgreSQL rejects the deletion itself")
+def test_removing_the_chain_head_with_the_newest_events_is_caught(chain):
+    from sidebar.audit.models import ChainHead
+
+    AuditEvent.objects.filter(pk=chain[-1].pk).delete()
+    ChainHead.objects.all().delete()
+    report = verify_chain()
+    assert not report.ok and "head is missing" in report.reason
+
+
+def test_an_event_appended_during_verification_is_not_taken_for_tampering(chain):
+    from sidebar.audit.models import ChainHead
+
+    head = ChainHead.objects.get()
+    record(action=Action.EXPORT, object_type="report", object_id="late")
+    # simulate the walk having read the head before the late append
+    ChainHead.objects.filter(pk=head.pk).update(last_hash=head.last_hash, last_event_id=head.last_event_id)
+    assert verify_chain().ok

@@ -38,4 +38,4 @@ def test_jobs_go_to_the_database_queue_by_default(capsys):
     from django_tasks_db.models import DBTaskResult
 
     call_command("run_schedules")
-    assert DBTaskResult.objects.count() == 3
+    assert DBTaskResult.objects.count() == 4

@@ -83,6 +83,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "support:answer": only("peer", outcome=OK),  # GET: 405
     "support:log_contact": only("peer", outcome=OK),  # GET: 405
     "support:check_in_done": only("peer", outcome=OK),  # GET: 405
+    # --- the team (sidebar/team/urls.py) ---
+    "team:directory": signed_in(),
+    "team:me": only("peer"),  # the cast's peer has no profile yet: a page that says so
+    "team:roster": only("team_leader"),
+    "team:peer": only("team_leader", outcome=NOT_FOUND),
+    "team:set_on_call": only("team_leader", outcome=OK),  # GET: 405
+    "team:change_status": only("team_leader", outcome=OK),  # GET: 405
+    "team:clear_flag": only("team_leader", outcome=OK),  # GET: 405
     # --- anonymous tickets (sidebar/support/ticket_urls.py) ---
     # public: the person has no account (signed-in visitors see the pages, but cannot open a ticket)
     "tickets:new": everyone(),
@@ -93,6 +101,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "tickets:closed": everyone(),
     "tickets:peer_reply": only("peer", outcome=OK),  # GET: 405; a POST for another's assignment: 404
     # --- program statistics (sidebar/reports/urls.py) ---
+    "reports:dashboard": only("leadership"),
+    "reports:print": only("leadership"),
+    "reports:export_csv": only("leadership"),
+    "reports:export_pdf": only("leadership"),
+    "reports:team": only("team_leader"),
     # --- policy documents and confidentiality exceptions (sidebar/safeguards/urls.py) ---
     "safeguards:documents": signed_in(),
     "safeguards:document": signed_in(),
@@ -151,6 +164,10 @@ SAMPLES: dict[str, dict[str, str] | str] = {
     "support:answer": {"assignment_id": SAMPLE_OBJECT},
     "support:log_contact": {"assignment_id": SAMPLE_OBJECT},
     "support:check_in_done": {"check_in_id": SAMPLE_OBJECT},
+    "team:peer": {"peer_id": SAMPLE_OBJECT},
+    "team:set_on_call": {"peer_id": SAMPLE_OBJECT},
+    "team:change_status": {"peer_id": SAMPLE_OBJECT},
+    "team:clear_flag": {"peer_id": SAMPLE_OBJECT},
     "safeguards:document": {"kind": "team_agreement"},
     "safeguards:publish": {"kind": "team_agreement"},
     "safeguards:raise": {"request_id": SAMPLE_OBJECT},

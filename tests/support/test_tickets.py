@@ -511,3 +511,31 @@ def test_the_peer_s_reply_e_mails_nobody(peer_on_ticket, smtp_server, django_cap
         assert peer_on_ticket["peer"].post(url, {"body": "Hello from your peer."}).status_code == 302
     assert callbacks == []  # nothing was even queued to be sent
     assert smtp_server.wait_for(1, timeout=0.5) == []
+
+
+def test_signing_in_after_opening_a_ticket_drops_it_from_the_session(client, cast):
+    code, passphrase = new_ticket()
+    open_with(client, code, passphrase)
+    user = User.objects.get(pk=cast.staff.pk)
+    user.set_password("a long enough password 123")
+    user.save(update_fields=["password"])
+    client.post(reverse("account_login"), {"login": user.email, "password": "a long enough password 123"})
+    assert "_auth_user_id" in client.session
+    assert "sidebar_anonymous_ticket" not in client.session
+
+
+def test_anonymous_submissions_are_limited_per_address_and_keep_the_typed_text(client):
+    for _ in range(tickets.SUBMISSIONS_PER_ADDRESS):
+        new_ticket()
+    response = ask(client, message="still here")
+    assert response.status_code == 429
+    assert "Too many requests" in response.content.decode() and "still here" in response.content.decode()
+
+
+def test_shredding_a_ticket_removes_its_messages_and_code(client):
+    code, _passphrase = new_ticket()
+    ticket = AnonymousTicket.objects.get()
+    tickets.close_ticket(ticket=ticket, shred_now=True)
+    ticket.refresh_from_db()
+    assert not TicketMessage.objects.exists()
+    assert ticket.passphrase_hash == "" and ticket.code != code.replace("-", "")

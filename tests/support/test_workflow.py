@@ -88,7 +88,7 @@ def test_a_supervisor_is_never_suggested_for_their_own_report(client, team):
     names = [row["name"] for row in page.context["suggestions"]]
     assert team.peer.person.full_name in names
     assert boss.person.full_name not in names
-    with pytest.raises(services.WorkflowError, match="chain of command"):
+    with pytest.raises(services.WorkflowError, match="cannot take this request"):
         services.assign(support_request=support_request, peer=boss.person.peer_profile, by=team.team_leader)
 
 
@@ -257,3 +257,49 @@ def test_a_peer_who_declined_is_not_suggested_again_for_that_request(client, tea
     assert team.peer.person.full_name not in [row["name"] for row in page.context["suggestions"]]
     with pytest.raises(services.WorkflowError, match="already declined"):
         services.assign(support_request=support_request, peer=team.peer_profile, by=team.team_leader)
+
+
+def test_only_the_accepting_peer_or_the_team_leader_may_close(client, team):
+    from sidebar.accounts.roles import Role
+    from sidebar.accounts.services import set_roles
+
+    set_roles(user=team.staff, roles=[Role.PEER], by=None)
+    activate_totp(team.staff)
+    make_peer(team.staff)
+    referral = services.refer_colleague(
+        referrer=team.staff, colleague=team.outsider.person, reason="other", urgency="routine"
+    )
+    # the peer who referred a colleague can see "received", but cannot close or shred it
+    response = signed_in(client, team.staff).post(reverse("support:close", args=[referral.pk]), {"shred_now": "on"})
+    assert response.status_code == 403
+    offered = services.assign(support_request=ask_as(team.outsider), peer=team.peer_profile, by=team.team_leader)
+    response = signed_in(client, team.peer).post(reverse("support:close", args=[offered.request_id]))
+    assert response.status_code == 403
+    assert SupportRequest.objects.filter(status=SupportRequest.Status.CLOSED).count() == 0
+
+
+def test_a_refused_offer_does_not_say_the_peer_is_in_the_persons_chain(team):
+    boss = make_account("boss@example.gov")
+    team.staff.person.supervisor = boss.person
+    team.staff.person.save(update_fields=["supervisor"])
+    boss_profile = make_peer(boss)
+    support_request = ask_as(team.staff)
+    with pytest.raises(services.WorkflowError) as refused:
+        services.assign(support_request=support_request, peer=boss_profile, by=team.team_leader)
+    assert "chain" not in str(refused.value) and "themself" not in str(refused.value)
+    assert AuditEvent.objects.filter(action=Action.ASSIGNMENT, detail="refused", result="denied").exists()
+
+
+def test_suggestions_do_not_describe_the_person(client, team):
+    support_request = ask_as(team.staff)
+    page = signed_in(client, team.team_leader).get(reverse("support:triage", args=[support_request.pk]))
+    reasons = [reason for row in page.context["suggestions"] for reason in row["reasons"]]
+    assert reasons and not {"same rank tier", "also a supervisor", "works in another unit"} & set(reasons)
+
+
+def test_a_stale_accept_cannot_reopen_a_closed_request(team):
+    assignment = services.assign(support_request=ask_as(team.staff), peer=team.peer_profile, by=team.team_leader)
+    services.close(support_request=assignment.request, by=team.team_leader, shred_now=True)
+    with pytest.raises(services.WorkflowError, match="no longer open"):
+        services.accept(assignment=assignment, by=team.peer)
+    assert SupportRequest.objects.get().status == SupportRequest.Status.CLOSED

@@ -1,0 +1,424 @@
+"""The program's figures, counted by the database, month by month.
+
+Every function here is a few aggregate queries (GROUP BY through ``values().annotate()``, and
+conditional counts): no rows of requests or contacts are loaded into Python. The only values
+that leave the database one at a time are the middle waits for the medians — at most two per
+urgency, picked out by the database's own sort (ORDER BY … LIMIT/OFFSET).
+
+Figures come per calendar month because leadership's quarters and years are published as the
+sums of their months (the suppression engine's ``suppress_consistent``): a quarter may never
+show a number that, set against its months, gives a small one away.
+
+These read the statistics tables only (requests, contacts, check-ins, exceptions, the team);
+nothing here imports the vault, and nothing here knows who asked for support.
+
+Vendor notes (SQLite and PostgreSQL; anything else raises ``NotImplementedError``):
+- Topic and referral codes are JSON lists on each contact. They are counted in the same pass as
+  the contacts, one conditional count per code: on PostgreSQL by JSON containment
+  (``topics @> '["grief"]'``), on SQLite by finding the quoted code in the stored JSON text
+  (codes are plain identifiers, so ``"grief"`` with its quotes matches that element only).
+- A contact's month is the first seven characters of its date (``to_char`` on PostgreSQL), and
+  a wait is ``julianday`` arithmetic on SQLite: both run inside the database engine, where
+  Django's own ``TruncMonth`` and datetime subtraction would call back into Python for every row.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import zoneinfo
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, cast
+
+from django.db.models import BooleanField, CharField, Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models.expressions import Expression, Func
+
+from sidebar.reports.periods import Grain, Period
+from sidebar.safeguards.models import ConfidentialityException
+from sidebar.support.categories import ContactMode, ExceptionCategory, Referral, ResponseType, Source, Topic, Urgency
+from sidebar.support.models import Assignment, CheckIn, Contact, SupportRequest
+from sidebar.team.models import PeerProfile
+
+# The category orders every table uses (the order of the standard lists).
+SOURCES: tuple[str, ...] = tuple(Source.values)
+URGENCIES: tuple[str, ...] = tuple(Urgency.values)
+MODES: tuple[str, ...] = tuple(ContactMode.values)
+RESPONSE_TYPES: tuple[str, ...] = tuple(ResponseType.values)
+TOPICS: tuple[str, ...] = tuple(Topic.values)
+REFERRALS: tuple[str, ...] = tuple(Referral.values)
+EXCEPTION_CATEGORIES: tuple[str, ...] = tuple(ExceptionCategory.values)
+LEVELS: tuple[str, ...] = tuple(PeerProfile.Level.values)
+
+SERVING = (PeerProfile.Status.ACTIVE, PeerProfile.Status.INACTIVE)
+LIVE = (Assignment.Status.OFFERED, Assignment.Status.ACCEPTED)
+
+
+def _unsupported(connection: Any) -> NotImplementedError:
+    return NotImplementedError(f"Sidebar's reports run on SQLite and PostgreSQL, not {connection.vendor}")
+
+
+class JsonListHas(Expression):
+    """True when the JSON list in ``field`` holds ``code`` (for ``Count(filter=...)``)."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field: str, code: str) -> None:
+        super().__init__()
+        self.source: Any = F(field)
+        self.code = code
+
+    def get_source_expressions(self) -> list[Any]:
+        return [self.source]
+
+    def set_source_expressions(self, exprs: Sequence[Any]) -> None:
+        (self.source,) = exprs
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        sql, params = compiler.compile(self.source)
+        if connection.vendor == "postgresql":
+            return f"({sql} @> %s::jsonb)", (*params, json.dumps([self.code]))
+        if connection.vendor == "sqlite":
+            return f"(instr({sql}, %s) > 0)", (*params, json.dumps(self.code))
+        raise _unsupported(connection)
+
+
+class MonthOf(Func):
+    """A date column's calendar month as text, "2026-10"."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"to_char({sql}, 'YYYY-MM')", tuple(params)
+        if connection.vendor == "sqlite":
+            return f"substr({sql}, 1, 7)", tuple(params)
+        raise _unsupported(connection)
+
+
+class SecondsBetween(Func):
+    """Seconds from the first timestamp to the second, as a float."""
+
+    output_field = FloatField()
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        start, start_params = compiler.compile(self.source_expressions[0])
+        end, end_params = compiler.compile(self.source_expressions[1])
+        params = (*start_params, *end_params)
+        if connection.vendor == "postgresql":
+            return f"EXTRACT(EPOCH FROM ({end} - {start}))", params
+        if connection.vendor == "sqlite":
+            return f"((julianday({end}) - julianday({start})) * 86400.0)", params
+        raise _unsupported(connection)
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """A period as timestamps: the agency's local midnights (a request sent at 23:30 on
+    31 October belongs to October wherever the server's clock is)."""
+
+    period: Period
+    starts_at: datetime.datetime
+    ends_before: datetime.datetime
+
+    @classmethod
+    def of(cls, period: Period, *, timezone: str) -> Bounds:
+        zone = zoneinfo.ZoneInfo(timezone)
+        return cls(
+            period=period,
+            starts_at=datetime.datetime.combine(period.start, datetime.time.min, tzinfo=zone),
+            ends_before=datetime.datetime.combine(period.end_exclusive, datetime.time.min, tzinfo=zone),
+        )
+
+    def q(self, field: str) -> Q:
+        return Q(**{f"{field}__gte": self.starts_at, f"{field}__lt": self.ends_before})
+
+
+def _rows(queryset: Any) -> list[dict[str, Any]]:
+    """The rows of a ``values().annotate()`` query (annotation names are made up at run time)."""
+    return cast(list[dict[str, Any]], list(queryset))
+
+
+def _months_of(months: Sequence[Period]) -> None:
+    if any(month.grain is not Grain.MONTH for month in months):
+        raise ValueError("Figures are counted by calendar month.")
+
+
+# --- requests -----------------------------------------------------------------------------------
+
+
+@dataclass
+class RequestMonth:
+    received: dict[tuple[str, str], int] = field(default_factory=dict)  # (source, urgency)
+    contacted: dict[str, int] = field(default_factory=dict)  # by urgency: had a first contact
+    within_target: dict[str, int] = field(default_factory=dict)  # by urgency: first contact in time
+
+
+def _wait() -> SecondsBetween:
+    return SecondsBetween(F("created_at"), F("first_contact_at"))
+
+
+def requests_by_month(
+    months: Sequence[Period], *, timezone: str, targets: dict[str, datetime.timedelta]
+) -> dict[Period, RequestMonth]:
+    """Requests received each month, by source and urgency, with how many had a first contact
+    and how many within the agency's target. One query: a row per (source, urgency), a
+    conditional count per month."""
+    _months_of(months)
+    if not months:
+        return {}
+    in_time = Q(pk__in=[])
+    for urgency, target in targets.items():
+        in_time |= Q(urgency=urgency, wait__lte=target.total_seconds())
+    counts: dict[str, Any] = {}
+    for index, month in enumerate(months):
+        received = Bounds.of(month, timezone=timezone).q("created_at")
+        contacted = received & Q(first_contact_at__isnull=False)
+        counts[f"n{index}"] = Count("pk", filter=received)
+        counts[f"contacted{index}"] = Count("pk", filter=contacted)
+        counts[f"within{index}"] = Count("pk", filter=contacted & in_time)
+    first, last = Bounds.of(months[0], timezone=timezone), Bounds.of(months[-1], timezone=timezone)
+    rows = _rows(
+        SupportRequest.objects.filter(created_at__gte=first.starts_at, created_at__lt=last.ends_before)
+        .order_by()
+        .alias(wait=_wait())
+        .values("source", "urgency")
+        .annotate(**counts)
+    )
+    result = {month: RequestMonth() for month in months}
+    for row in rows:
+        source, urgency = row["source"], row["urgency"]
+        for index, month in enumerate(months):
+            figures = result[month]
+            figures.received[(source, urgency)] = row[f"n{index}"]
+            figures.contacted[urgency] = figures.contacted.get(urgency, 0) + row[f"contacted{index}"]
+            figures.within_target[urgency] = figures.within_target.get(urgency, 0) + row[f"within{index}"]
+    return result
+
+
+def median_waits(bounds: Bounds, *, contacted: dict[str, int]) -> dict[str, datetime.timedelta]:
+    """The median wait for a first contact, per urgency, of the requests received in the period.
+
+    ``contacted`` says how many there are per urgency (from ``requests_by_month``), so the
+    database sorts the waits and returns only the middle one or two: one small query per urgency
+    that has any (LIMIT/OFFSET works alike on SQLite and PostgreSQL, and is cheaper than a
+    window over every request)."""
+    medians: dict[str, datetime.timedelta] = {}
+    base = SupportRequest.objects.filter(bounds.q("created_at"), first_contact_at__isnull=False).annotate(wait=_wait())
+    for urgency, count in contacted.items():
+        if count <= 0:
+            continue
+        middle = list(
+            base.filter(urgency=urgency)
+            .order_by("wait")
+            .values_list("wait", flat=True)[(count - 1) // 2 : count // 2 + 1]
+        )
+        if middle:  # empty only if requests changed between the two queries
+            medians[urgency] = datetime.timedelta(seconds=sum(middle) / len(middle))
+    return medians
+
+
+# --- contacts -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ContactMonth:
+    by_mode_and_response: dict[tuple[str, str], int] = field(default_factory=dict)
+    minutes: int = 0
+    by_topic: dict[str, int] = field(default_factory=dict)  # contacts that touched each topic
+    referrals: dict[str, int] = field(default_factory=dict)  # referrals made, by type
+
+
+def _contacts(first_day: datetime.date, last_day: datetime.date) -> QuerySet[Contact]:
+    # .order_by(): the model's default ordering would otherwise join the GROUP BY
+    return Contact.objects.filter(date__gte=first_day, date__lte=last_day).order_by()
+
+
+def contacts_by_month(months: Sequence[Period], *, detailed: Iterable[Period] = ()) -> dict[Period, ContactMonth]:
+    """Contacts each month by mode and kind of help; for the ``detailed`` months (the report's
+    own period: the trend needs only the counts) also minutes, topics and referrals.
+    One query per run of consecutive months of each kind, each a single pass over its dates."""
+    _months_of(months)
+    wanted = set(detailed)
+    result = {month: ContactMonth() for month in months}
+    detail = {
+        "minutes_total": Sum("minutes"),
+        **{f"topic__{code}": Count("pk", filter=JsonListHas("topics", code)) for code in TOPICS},
+        **{f"referral__{code}": Count("pk", filter=JsonListHas("referrals", code)) for code in REFERRALS},
+    }
+    plain = [m for m in months if m not in wanted]
+    for months_of_kind, extra in (([m for m in months if m in wanted], detail), (plain, {})):
+        for first, last in _runs(months_of_kind):
+            rows = _rows(
+                _contacts(first.start, last.end)
+                .annotate(month=MonthOf("date"))
+                .values("month", "mode", "response_type")
+                .annotate(n=Count("pk"), **extra)
+            )
+            for row in rows:
+                figures = result[Period.parse(row["month"])]
+                figures.by_mode_and_response[(row["mode"], row["response_type"])] = row["n"]
+                figures.minutes += row.get("minutes_total") or 0
+                if extra:
+                    for code in TOPICS:
+                        figures.by_topic[code] = figures.by_topic.get(code, 0) + row[f"topic__{code}"]
+                    for code in REFERRALS:
+                        figures.referrals[code] = figures.referrals.get(code, 0) + row[f"referral__{code}"]
+    return result
+
+
+def _runs(months: list[Period]) -> list[tuple[Period, Period]]:
+    """Consecutive months as (first, last) runs, so each run is one date range."""
+    runs: list[tuple[Period, Period]] = []
+    for month in sorted(months, key=lambda m: m.start):
+        if runs and runs[-1][1].next() == month:
+            runs[-1] = (runs[-1][0], month)
+        else:
+            runs.append((month, month))
+    return runs
+
+
+# --- check-ins, exceptions, the team -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckInMonth:
+    done: int = 0
+    not_done: int = 0
+    cancelled: int = 0
+
+
+def check_ins_by_month(months: Sequence[Period]) -> dict[Period, CheckInMonth]:
+    """Check-ins due each month: done (whenever), cancelled, or neither."""
+    _months_of(months)
+    result = {month: CheckInMonth() for month in months}
+    if not months:
+        return result
+    rows = _rows(
+        CheckIn.objects.filter(due_on__gte=months[0].start, due_on__lte=months[-1].end)
+        .order_by()
+        .annotate(month=MonthOf("due_on"))
+        .values("month")
+        .annotate(
+            done=Count("pk", filter=Q(done_at__isnull=False)),
+            cancelled=Count("pk", filter=Q(done_at__isnull=True, cancelled_at__isnull=False)),
+            not_done=Count("pk", filter=Q(done_at__isnull=True, cancelled_at__isnull=True)),
+        )
+    )
+    for row in rows:
+        month = Period.parse(row["month"])
+        if month in result:
+            result[month] = CheckInMonth(done=row["done"], not_done=row["not_done"], cancelled=row["cancelled"])
+    return result
+
+
+def exceptions_by_month(months: Sequence[Period], *, timezone: str) -> dict[Period, dict[str, int]]:
+    """Confidentiality exceptions raised each month, by category."""
+    _months_of(months)
+    result: dict[Period, dict[str, int]] = {month: {} for month in months}
+    if not months:
+        return result
+    first, last = Bounds.of(months[0], timezone=timezone), Bounds.of(months[-1], timezone=timezone)
+    rows = _rows(
+        ConfidentialityException.objects.filter(raised_at__gte=first.starts_at, raised_at__lt=last.ends_before)
+        .order_by()
+        .values("category")
+        .annotate(
+            **{
+                f"n{index}": Count("pk", filter=Bounds.of(month, timezone=timezone).q("raised_at"))
+                for index, month in enumerate(months)
+            }
+        )
+    )
+    for row in rows:
+        for index, month in enumerate(months):
+            result[month][row["category"]] = row[f"n{index}"]
+    return result
+
+
+def team_by_level() -> dict[tuple[str, bool], int]:
+    """Active peer supporters today, by level and whether basic training is complete."""
+    rows = _rows(
+        PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE)
+        .order_by()
+        .values("level")
+        .annotate(trained=Count("pk", filter=Q(basic_training_completed_on__isnull=False)), n=Count("pk"))
+    )
+    result: dict[tuple[str, bool], int] = {}
+    for row in rows:
+        result[(row["level"], True)] = row["trained"]
+        result[(row["level"], False)] = row["n"] - row["trained"]
+    return result
+
+
+@dataclass(frozen=True)
+class PeerLoad:
+    name: str
+    status_label: str
+    contacts: int
+    minutes: int
+    open_requests: int  # accepted assignments
+    offers_waiting: int
+    check_ins_open: int
+    capacity: int
+
+    @property
+    def hours(self) -> float:
+        return self.minutes / 60
+
+    @property
+    def at_capacity(self) -> bool:
+        return self.open_requests + self.offers_waiting >= self.capacity
+
+
+def peer_load(period: Period) -> list[PeerLoad]:
+    """For the team leader: each serving peer (and anyone else who logged a contact in the
+    period) with their contacts and time in the period and what they carry now. Three queries."""
+    worked = {
+        row["peer"]: row
+        for row in _rows(
+            _contacts(period.start, period.end).values("peer").annotate(n=Count("pk"), time=Sum("minutes"))
+        )
+    }
+    carrying = {
+        row["peer"]: row
+        for row in _rows(
+            Assignment.objects.filter(status__in=LIVE)
+            .order_by()
+            .values("peer")
+            .annotate(
+                accepted=Count("pk", filter=Q(status=Assignment.Status.ACCEPTED)),
+                offered=Count("pk", filter=Q(status=Assignment.Status.OFFERED)),
+            )
+        )
+    }
+    open_check_ins = Q(check_ins__done_at__isnull=True, check_ins__cancelled_at__isnull=True)
+    peers = (
+        PeerProfile.objects.filter(Q(status__in=SERVING) | Q(pk__in=list(worked)))
+        .select_related("person")
+        .annotate(open_check_ins=Count("check_ins", filter=open_check_ins))
+        .order_by("person__full_name")
+    )
+    return [
+        PeerLoad(
+            name=peer.person.full_name,
+            status_label=peer.get_status_display(),
+            contacts=worked.get(peer.pk, {}).get("n", 0),
+            minutes=worked.get(peer.pk, {}).get("time") or 0,
+            open_requests=carrying.get(peer.pk, {}).get("accepted", 0),
+            offers_waiting=carrying.get(peer.pk, {}).get("offered", 0),
+            check_ins_open=peer.open_check_ins,
+            capacity=peer.capacity,
+        )
+        for peer in peers
+    ]
+
+
+def grid(
+    counts: dict[tuple[str, str], int], rows: Iterable[str], columns: Iterable[str]
+) -> tuple[tuple[int, ...], ...]:
+    """A dict of (row, column) counts as a full grid in the given orders (missing: 0)."""
+    column_list = list(columns)
+    return tuple(tuple(counts.get((row, column), 0) for column in column_list) for row in rows)

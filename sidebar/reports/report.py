@@ -1,0 +1,564 @@
+"""The program report: the figures of ``queries`` as tables of counts, published two ways.
+
+``leadership_report`` passes every table through the suppression engine with the agency's k
+(DESIGN.md, invariant 4). Each figure is counted month by month and published with
+``suppress_consistent``: a month is suppressed on its own, and a quarter or a year hides every
+cell that any of its months hides. So the month pages, the quarter and year pages, and the
+monthly trend line (which shows each month's published total) can be set against one another
+without giving a small number away. ``team_report`` shows the team leader the same tables with
+exact counts, plus each peer's time and load.
+
+One more link is checked here: the requests-by-source and the first-contact tables both total
+the requests received. The engine hides a grand total only when it must; if one table hid it
+while the other shows it, the table that hid it is withheld for that period.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from django.utils import timezone
+
+from sidebar.org.models import Agency
+from sidebar.reports import queries
+from sidebar.reports.charts import BarChart, LineChart, bar_chart, line_chart
+from sidebar.reports.periods import Grain, Period
+from sidebar.reports.suppression import (
+    CountTable,
+    PublishedTable,
+    aggregate,
+    suppress,
+    suppress_consistent,
+    suppress_nothing,
+    validate_k,
+)
+from sidebar.reports.tables import CellView, RowView, TableView, cell, from_published
+from sidebar.support.categories import ContactMode, ExceptionCategory, Referral, ResponseType, Topic, Urgency
+from sidebar.team.models import PeerProfile
+
+TREND_MONTHS = 12
+
+SOURCE_LABELS = {"self": "Asked for themselves", "referral": "Referred by a colleague", "anonymous": "Anonymous"}
+URGENCY_LABELS = {Urgency.ROUTINE: "Routine", Urgency.SOON: "Soon (within a day)", Urgency.URGENT: "Urgent"}
+FIRST_CONTACT_COLUMNS = ("Within target", "Later than target", "No first contact yet")
+CHECK_IN_COLUMNS = ("Done", "Not done", "Cancelled")
+TEAM_COLUMNS = ("Basic training complete", "Basic training not complete")
+FIRST_CONTACT_MEASURES = ("Median wait", "Target", "Share within target")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How one figure reads: its key, title, what its rows are, and its explanation."""
+
+    key: str
+    title: str
+    row_heading: str
+    explanation: str
+    total_column_label: str = "Total"
+
+
+SPECS = {
+    spec.key: spec
+    for spec in (
+        Spec(
+            "requests-by-source",
+            "Requests received, by who asked",
+            "Who asked",
+            "Requests received in the period: for the person themselves (named), for a colleague, or anonymously.",
+        ),
+        Spec(
+            "first-contact",
+            "Requests received, by urgency, and how soon a peer first made contact",
+            "Urgency",
+            "Requests received in the period by urgency, and whether a peer supporter's first contact came within "
+            "the agency's target. The median is the middle wait: half of the first contacts came sooner.",
+            total_column_label="Received",
+        ),
+        Spec(
+            "contacts",
+            "Contacts, by how people talked and the kind of help",
+            "How they talked",
+            "Conversations peer supporters recorded in the period, by how they talked and the kind of help given.",
+        ),
+        Spec(
+            "trend",
+            "Contacts per month, last twelve months",
+            "Month",
+            "Contacts recorded each month, for the twelve months ending with the period. A gap is a month whose "
+            "number is hidden.",
+        ),
+        Spec(
+            "topics",
+            "Contacts, by topic",
+            "Topic",
+            "How many contacts touched each area of need. A contact can touch several, so these do not add up to "
+            "the number of contacts, and there is no total.",
+        ),
+        Spec(
+            "referrals",
+            "Referrals made, by where people were referred",
+            "Referred to",
+            "Referrals to professional help made during contacts in the period.",
+        ),
+        Spec(
+            "check-ins",
+            "Check-ins planned for the period",
+            "Check-ins",
+            "Follow-up check-ins that were due in the period, and whether they happened.",
+            total_column_label="Planned",
+        ),
+        Spec(
+            "exceptions",
+            "Confidentiality exceptions raised, by category",
+            "Category",
+            "Times a peer supporter raised one of the listed exceptions to confidentiality. Raising one opens a "
+            "consultation with the clinical advisor; it does not mean that anything was disclosed.",
+        ),
+        Spec(
+            "team",
+            "The peer support team today",
+            "Level",
+            "Active peer supporters today, by level, and whether they have completed basic training. (Today, "
+            "whatever the period: the team's size is not counted month by month.)",
+            total_column_label="Active members",
+        ),
+    )
+}
+
+
+@dataclass(frozen=True)
+class Stat:
+    label: str
+    text: str  # "46", "31.5 hours", "fewer than 5", "hidden"
+    hidden: bool = False
+    short: str = ""  # for CSV, where a hidden count reads "<5"
+
+    @classmethod
+    def count(cls, label: str, value: CellView) -> Stat:
+        return cls(label, value.text, value.hidden, value.short)
+
+
+@dataclass(frozen=True)
+class Figure:
+    table: TableView
+    explanation: str
+    charts: tuple[BarChart | LineChart, ...] = ()
+
+
+@dataclass(frozen=True)
+class Report:
+    period: Period
+    audience: Literal["leadership", "team"]
+    k: int | None
+    generated_at: datetime.datetime
+    summary: tuple[Stat, ...]
+    figures: tuple[Figure, ...]
+    peer_load: tuple[queries.PeerLoad, ...] = field(default_factory=tuple)
+
+    @property
+    def has_hidden(self) -> bool:
+        return any(figure.table.has_hidden for figure in self.figures) or any(s.hidden for s in self.summary)
+
+    @property
+    def tables(self) -> tuple[TableView, ...]:
+        return tuple(figure.table for figure in self.figures)
+
+
+# --- what the database says, month by month -----------------------------------------------------
+
+Monthly = dict[Period, CountTable]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Every figure of a period as one exact table per month (same rows and columns in every
+    month, so that months add up), and what the derived figures need."""
+
+    period: Period
+    trend_months: tuple[Period, ...]
+    requests_by_source: Monthly
+    first_contact: Monthly
+    contacts: Monthly  # the twelve trend months (the period's months among them)
+    topics: Monthly
+    referrals: Monthly
+    check_ins: Monthly
+    exceptions: Monthly
+    team: CountTable  # today's team; not counted by month
+    minutes: int
+    medians: dict[str, datetime.timedelta]
+    targets: dict[str, datetime.timedelta]
+
+
+def targets_of(agency: Agency) -> dict[str, datetime.timedelta]:
+    return {
+        Urgency.ROUTINE: datetime.timedelta(hours=agency.first_contact_hours_routine),
+        Urgency.SOON: datetime.timedelta(hours=agency.first_contact_hours_soon),
+        Urgency.URGENT: datetime.timedelta(hours=agency.first_contact_hours_urgent),
+    }
+
+
+def trend_months(period: Period) -> tuple[Period, ...]:
+    """The twelve calendar months ending with the period's last month."""
+    last = period.months()[-1]
+    return tuple(last.shifted(steps) for steps in range(1 - TREND_MONTHS, 1))
+
+
+def _monthly(
+    months: Sequence[Period], spec: Spec, rows: Sequence[str], columns: Sequence[str], cells: Callable[[Period], object]
+) -> Monthly:
+    return {
+        month: CountTable(title=spec.title, row_labels=tuple(rows), column_labels=tuple(columns), cells=cells(month))  # type: ignore[arg-type]
+        for month in months
+    }
+
+
+def gather(period: Period, *, agency: Agency) -> Figures:
+    """Every figure of the period: six aggregate queries (seven when the trend reaches back before
+    the period), and one small query per urgency for its median wait."""
+    months = tuple(period.months())
+    trend = trend_months(period)
+    targets = targets_of(agency)
+    requests = queries.requests_by_month(months, timezone=agency.timezone, targets=targets)
+    contacted = {u: sum(requests[m].contacted.get(u, 0) for m in months) for u in queries.URGENCIES}
+    medians = queries.median_waits(queries.Bounds.of(period, timezone=agency.timezone), contacted=contacted)
+    contacts = queries.contacts_by_month(trend, detailed=months)
+    check_ins = queries.check_ins_by_month(months)
+    exceptions = queries.exceptions_by_month(months, timezone=agency.timezone)
+    team = queries.team_by_level()
+
+    def by_source(month: Period) -> tuple[tuple[int], ...]:
+        received = requests[month].received
+        return tuple((sum(n for (s, _), n in received.items() if s == source),) for source in queries.SOURCES)
+
+    def first_contact(month: Period) -> tuple[tuple[int, int, int], ...]:
+        figures = requests[month]
+        rows = []
+        for urgency in queries.URGENCIES:
+            received = sum(n for (_, u), n in figures.received.items() if u == urgency)
+            contacted = figures.contacted.get(urgency, 0)
+            within = figures.within_target.get(urgency, 0)
+            rows.append((within, contacted - within, received - contacted))
+        return tuple(rows)
+
+    def one_column(values: Callable[[Period], Mapping[str, int]], codes: Sequence[str]) -> Callable[[Period], object]:
+        return lambda month: tuple((values(month).get(code, 0),) for code in codes)
+
+    topics_spec, referrals_spec = SPECS["topics"], SPECS["referrals"]
+    return Figures(
+        period=period,
+        trend_months=trend,
+        requests_by_source=_monthly(
+            months, SPECS["requests-by-source"], [SOURCE_LABELS[s] for s in queries.SOURCES], ["Requests"], by_source
+        ),
+        first_contact=_monthly(
+            months,
+            SPECS["first-contact"],
+            [URGENCY_LABELS[Urgency(u)] for u in queries.URGENCIES],
+            FIRST_CONTACT_COLUMNS,
+            first_contact,
+        ),
+        contacts=_monthly(
+            trend,
+            SPECS["contacts"],
+            [ContactMode(m).label for m in queries.MODES],
+            [ResponseType(r).label for r in queries.RESPONSE_TYPES],
+            lambda month: queries.grid(contacts[month].by_mode_and_response, queries.MODES, queries.RESPONSE_TYPES),
+        ),
+        topics={
+            month: CountTable(
+                title=topics_spec.title,
+                row_labels=tuple(Topic(t).label for t in queries.TOPICS),
+                column_labels=("Contacts",),
+                cells=tuple((contacts[month].by_topic.get(t, 0),) for t in queries.TOPICS),
+                totals_are_sums=False,  # a contact may touch several topics
+            )
+            for month in months
+        },
+        referrals=_monthly(
+            months,
+            referrals_spec,
+            [Referral(r).label for r in queries.REFERRALS],
+            ["Referrals"],
+            one_column(lambda month: contacts[month].referrals, queries.REFERRALS),
+        ),
+        check_ins=_monthly(
+            months,
+            SPECS["check-ins"],
+            ["Due in the period"],
+            CHECK_IN_COLUMNS,
+            lambda month: ((check_ins[month].done, check_ins[month].not_done, check_ins[month].cancelled),),
+        ),
+        exceptions=_monthly(
+            months,
+            SPECS["exceptions"],
+            [ExceptionCategory(c).label for c in queries.EXCEPTION_CATEGORIES],
+            ["Exceptions"],
+            one_column(lambda month: exceptions[month], queries.EXCEPTION_CATEGORIES),
+        ),
+        team=CountTable(
+            title=SPECS["team"].title,
+            row_labels=tuple(PeerProfile.Level(level).label for level in queries.LEVELS),
+            column_labels=TEAM_COLUMNS,
+            cells=tuple((team.get((level, True), 0), team.get((level, False), 0)) for level in queries.LEVELS),
+        ),
+        minutes=sum(contacts[month].minutes for month in months),
+        medians=medians,
+        targets=targets,
+    )
+
+
+# --- derived figures ----------------------------------------------------------------------------
+
+
+def wait_text(wait: datetime.timedelta) -> str:
+    """A wait as people say it: "40 min", "5.5 hours", "3.2 days"."""
+    minutes = wait.total_seconds() / 60
+    if minutes < 90:
+        return f"{round(minutes)} min"
+    hours = minutes / 60
+    if hours < 48:
+        return f"{hours:.1f} hours"
+    return f"{hours / 24:.1f} days"
+
+
+def target_text(target: datetime.timedelta) -> str:
+    hours = round(target.total_seconds() / 3600)
+    return "1 hour" if hours == 1 else f"{hours} hours"
+
+
+def percent_text(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)} %" if whole else "—"
+
+
+def first_contact_measures(
+    figures: Figures, shown: Sequence[Sequence[int | None]], *, k: int | None
+) -> list[tuple[str, str, str]]:
+    """Median wait, target and share within target, per urgency. They are worked out from the
+    within/later counts, so they are shown only where both counts are shown and (for leadership)
+    add up to at least k: a median of two waits would describe two people."""
+    measures = []
+    for index, urgency in enumerate(queries.URGENCIES):
+        within, later = shown[index][0], shown[index][1]
+        median = figures.medians.get(urgency)
+        both_shown = within is not None and later is not None
+        enough = both_shown and (within or 0) + (later or 0) >= (k or 1)
+        median_text = wait_text(median) if median is not None and enough else "—"
+        share = percent_text(within or 0, (within or 0) + (later or 0)) if enough else "—"
+        measures.append((median_text, target_text(figures.targets[urgency]), share))
+    return measures
+
+
+# --- leadership ---------------------------------------------------------------------------------
+
+
+def leadership_report(period: Period, *, agency: Agency) -> Report:
+    """The suppressed report: every count through the engine with the agency's k."""
+    return publish_for_leadership(gather(period, agency=agency), k=validate_k(agency.suppression_threshold))
+
+
+def _consistent(monthly: Monthly, period: Period, k: int) -> tuple[dict[Period, PublishedTable], PublishedTable]:
+    """Each month suppressed on its own; the period (a quarter or year) hiding every cell any of
+    its months hides. Returns the months and the period's table."""
+    parts = {str(month): table for month, table in monthly.items()}
+    groups = {} if period.grain is Grain.MONTH else {str(period): [str(m) for m in period.months()]}
+    published = suppress_consistent(parts, k=k, groups=groups)
+    return {month: published[str(month)] for month in monthly}, published[str(period)]
+
+
+def publish_for_leadership(figures: Figures, *, k: int) -> Report:
+    period = figures.period
+    _, by_source = _consistent(figures.requests_by_source, period, k)
+    _, first_contact = _consistent(figures.first_contact, period, k)
+    contact_months, contacts = _consistent(figures.contacts, period, k)
+    _, topics = _consistent(figures.topics, period, k)
+    _, referrals = _consistent(figures.referrals, period, k)
+    _, check_ins = _consistent(figures.check_ins, period, k)
+    _, exceptions = _consistent(figures.exceptions, period, k)
+    team = suppress(figures.team, k=k)
+
+    source_withheld = by_source.grand_total is None and first_contact.grand_total is not None
+    first_withheld = first_contact.grand_total is None and by_source.grand_total is not None
+    shown = [(None, None) if first_withheld else (row[0], row[1]) for row in first_contact.cells]
+
+    def view(key: str, table: PublishedTable, **options: object) -> TableView:
+        spec = SPECS[key]
+        return from_published(
+            table,
+            key=key,
+            title=spec.title,
+            row_heading=spec.row_heading,
+            total_column_label=spec.total_column_label,
+            **options,  # type: ignore[arg-type]
+        )
+
+    views = {
+        "requests-by-source": view("requests-by-source", by_source, withheld=source_withheld),
+        "first-contact": view(
+            "first-contact",
+            first_contact,
+            extra_labels=FIRST_CONTACT_MEASURES,
+            extras=first_contact_measures(figures, shown, k=k),
+            withheld=first_withheld,
+        ),
+        "contacts": view("contacts", contacts),
+        "topics": view("topics", topics),
+        "referrals": view("referrals", referrals),
+        "check-ins": view("check-ins", check_ins),
+        "exceptions": view("exceptions", exceptions),
+        "team": view("team", team),
+    }
+    # The trend shows each month's published total: the same number as that month's own report.
+    trend = [(month, cell(contact_months[month].grand_total, k)) for month in figures.trend_months]
+    return _assemble(figures, audience="leadership", k=k, views=views, trend=trend)
+
+
+# --- the team leader ----------------------------------------------------------------------------
+
+
+def team_report(period: Period, *, agency: Agency) -> Report:
+    """Exact counts (statistics hold no identities) and each peer's time and load."""
+    figures = gather(period, agency=agency)
+    months = period.months()
+
+    def exact(key: str, monthly: Monthly, **options: object) -> TableView:
+        spec = SPECS[key]
+        table = aggregate(spec.title, [monthly[month] for month in months])
+        return from_published(
+            suppress_nothing(table),
+            key=key,
+            title=spec.title,
+            row_heading=spec.row_heading,
+            total_column_label=spec.total_column_label,
+            exact=True,
+            **options,  # type: ignore[arg-type]
+        )
+
+    first_cells = aggregate("", [figures.first_contact[m] for m in months]).cells
+    views = {
+        "requests-by-source": exact("requests-by-source", figures.requests_by_source),
+        "first-contact": exact(
+            "first-contact",
+            figures.first_contact,
+            extra_labels=FIRST_CONTACT_MEASURES,
+            extras=first_contact_measures(figures, first_cells, k=None),
+        ),
+        "contacts": exact("contacts", figures.contacts),
+        "topics": exact("topics", figures.topics),
+        "referrals": exact("referrals", figures.referrals),
+        "check-ins": exact("check-ins", figures.check_ins),
+        "exceptions": exact("exceptions", figures.exceptions),
+        "team": from_published(
+            suppress_nothing(figures.team),
+            key="team",
+            title=SPECS["team"].title,
+            row_heading=SPECS["team"].row_heading,
+            total_column_label=SPECS["team"].total_column_label,
+            exact=True,
+        ),
+    }
+    trend = [(month, cell(figures.contacts[month].grand_total, None)) for month in figures.trend_months]
+    report = _assemble(figures, audience="team", k=None, views=views, trend=trend)
+    return Report(
+        period=report.period,
+        audience="team",
+        k=None,
+        generated_at=report.generated_at,
+        summary=report.summary,
+        figures=report.figures,
+        peer_load=tuple(queries.peer_load(period)),
+    )
+
+
+# --- both ---------------------------------------------------------------------------------------
+
+
+def _peer_time(contacts: CellView, minutes: int) -> tuple[Stat, Stat]:
+    """Hours and average minutes, shown only when the number of contacts is."""
+    if contacts.value is None:
+        return Stat("Hours of peer time", "hidden", True), Stat("Average minutes per contact", "hidden", True)
+    hours = Stat("Hours of peer time", f"{minutes / 60:,.1f} hours")
+    average = Stat("Average minutes per contact", f"{minutes / contacts.value:.0f} min" if contacts.value else "—")
+    return hours, average
+
+
+def _bars(view: TableView, key: str, title: str, k: int | None, *, columns: bool = False) -> BarChart:
+    """A bar per row (its total, or its only cell), or per column (the column totals)."""
+    if columns and view.totals_row:
+        items = list(zip(view.column_labels, view.totals_row.cells, strict=True))
+    elif view.total_column_label:
+        items = [(row.label, row.total or cell(None, k)) for row in view.rows]
+    else:
+        items = [(row.label, row.cells[0]) for row in view.rows]
+    return bar_chart(key, title, items)
+
+
+def _assemble(
+    figures: Figures,
+    *,
+    audience: Literal["leadership", "team"],
+    k: int | None,
+    views: dict[str, TableView],
+    trend: list[tuple[Period, CellView]],
+) -> Report:
+    source, first, contacts, check_ins = (
+        views["requests-by-source"],
+        views["first-contact"],
+        views["contacts"],
+        views["check-ins"],
+    )
+    received = source.totals_row.cells[0] if source.totals_row else cell(None, k)
+    if received.hidden and first.totals_row and first.totals_row.total:
+        received = first.totals_row.total
+    contacts_total = contacts.totals_row.total if contacts.totals_row and contacts.totals_row.total else cell(None, k)
+    done = check_ins.rows[0].cells[0]
+    hours, average = _peer_time(contacts_total, figures.minutes)
+    summary = (
+        Stat.count("Requests received", received),
+        Stat.count("Contacts", contacts_total),
+        hours,
+        average,
+        Stat.count("Check-ins done", done),
+    )
+    trend_view = TableView(
+        key="trend",
+        title=SPECS["trend"].title,
+        row_heading="Month",
+        column_labels=("Contacts",),
+        rows=tuple(RowView(month.label, (value,)) for month, value in trend),
+        k=k,
+    )
+
+    def figure(key: str, *charts: BarChart | LineChart) -> Figure:
+        return Figure(views.get(key, trend_view), SPECS[key].explanation, charts)
+
+    # Planned as a bar of its own: when a few were cancelled, the engine may hide "done" but
+    # still show how many were planned.
+    check_in_items = [
+        (check_ins.total_column_label or "Planned", check_ins.rows[0].total or cell(None, k)),
+        *zip(check_ins.column_labels, check_ins.rows[0].cells, strict=True),
+    ]
+    return Report(
+        period=figures.period,
+        audience=audience,
+        k=k,
+        generated_at=timezone.now(),
+        summary=summary,
+        figures=(
+            figure("requests-by-source", _bars(source, "chart-source", "Requests by who asked", k)),
+            figure("first-contact", _bars(first, "chart-urgency", "Requests by urgency", k)),
+            figure(
+                "contacts",
+                _bars(contacts, "chart-mode", "Contacts by how people talked", k),
+                _bars(contacts, "chart-response", "Contacts by kind of help", k, columns=True),
+            ),
+            figure("trend", line_chart("chart-trend", trend_view.title, trend, k=k)),
+            figure("topics", _bars(views["topics"], "chart-topics", "Contacts by topic", k)),
+            figure("referrals", _bars(views["referrals"], "chart-referrals", "Referrals by type", k)),
+            figure("check-ins", bar_chart("chart-check-ins", "Check-ins due in the period", check_in_items)),
+            figure("exceptions"),
+            figure("team"),
+        ),
+    )

@@ -1,0 +1,143 @@
+"""Writes of the team: one atomic function per use case, audited where the roster changes."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from sidebar.accounts.models import User
+from sidebar.audit.models import Action
+from sidebar.audit.services import record
+from sidebar.support.models import Assignment, CheckIn, SupportRequest
+from sidebar.team.models import PeerProfile, PeerStatusChange
+
+Status = PeerProfile.Status
+
+# What the team leader may change a status to, from each status. Recruitment and training move
+# people up to active (planned: the onboarding checklist); removal and stepping down are final
+# here — someone who comes back goes through recruitment again.
+STATUS_CHANGES: dict[str, tuple[Status, ...]] = {
+    Status.ACTIVE: (Status.INACTIVE, Status.STEPPED_DOWN, Status.REMOVED),
+    Status.INACTIVE: (Status.ACTIVE, Status.STEPPED_DOWN, Status.REMOVED),
+}
+# Leaving the team: the peer keeps no access to their requests, which go back to the queue.
+LEFT = (Status.REMOVED, Status.STEPPED_DOWN)
+
+
+class RosterError(Exception):
+    """A roster change that cannot happen now; the message is fit to show to the user."""
+
+
+def _locked(peer: PeerProfile) -> PeerProfile:
+    return PeerProfile.objects.select_for_update().get(pk=peer.pk)
+
+
+@transaction.atomic
+def update_own_profile(
+    *,
+    peer: PeerProfile,
+    introduction: str,
+    languages: Iterable[str],
+    skills: Iterable[str],
+    capacity: int,
+    unavailable_until: datetime.date | None,
+) -> PeerProfile:
+    """A peer keeps their own directory entry and availability current."""
+    peer.introduction = introduction.strip()
+    peer.languages = sorted(set(languages))
+    peer.skills = sorted(set(skills))
+    peer.capacity = capacity
+    peer.unavailable_until = unavailable_until
+    peer.save(update_fields=["introduction", "languages", "skills", "capacity", "unavailable_until", "updated_at"])
+    return peer
+
+
+@transaction.atomic
+def set_on_call(*, peer: PeerProfile, on_call: bool, by: User, request: HttpRequest | None = None) -> PeerProfile:
+    """The team leader puts an active peer on the on-call rota, or takes them off it."""
+    locked = _locked(peer)
+    if on_call and locked.status != Status.ACTIVE:
+        raise RosterError("Only an active peer supporter can be on call.")
+    if locked.on_call != on_call:
+        locked.on_call = on_call
+        locked.save(update_fields=["on_call", "updated_at"])
+        record(
+            action=Action.ROSTER_CHANGED,
+            actor=by,
+            obj=locked,
+            detail=f"on_call:{'on' if on_call else 'off'}",
+            request=request,
+        )
+    return locked
+
+
+@transaction.atomic
+def clear_load_flag(*, peer: PeerProfile, by: User, request: HttpRequest | None = None) -> PeerProfile:
+    """The team leader has checked in with the peer: their load counts afresh from now on, so
+    they can be suggested again (until a threshold is crossed again)."""
+    locked = _locked(peer)
+    locked.load_flag_cleared_at = timezone.now()
+    locked.save(update_fields=["load_flag_cleared_at", "updated_at"])
+    record(action=Action.ROSTER_CHANGED, actor=by, obj=locked, detail="load_flag_cleared", request=request)
+    return locked
+
+
+@transaction.atomic
+def change_status(
+    *, peer: PeerProfile, to: Status | str, by: User, request: HttpRequest | None = None
+) -> PeerStatusChange:
+    """Move a peer between active and leave, or off the team. Dated in the status history and
+    audited. Off the team means at once: off the rota, out of the directory and suggestions,
+    and every live offer or assignment ends so the request goes back to the queue for someone
+    else (the policy scopes already refuse a peer who is not serving)."""
+    locked = _locked(peer)
+    to = Status(to)
+    if to not in STATUS_CHANGES.get(locked.status, ()):
+        raise RosterError(
+            f"A peer supporter who is {locked.get_status_display().lower()} cannot be made {to.label.lower()} here."
+        )
+    now = timezone.now()
+    change = PeerStatusChange.objects.create(peer=locked, from_status=locked.status, to_status=to, at=now, by=by)
+    locked.status = to
+    fields = ["status", "updated_at"]
+    if to != Status.ACTIVE and locked.on_call:
+        locked.on_call = False
+        fields.append("on_call")
+    locked.save(update_fields=fields)
+    record(
+        action=Action.ROSTER_CHANGED,
+        actor=by,
+        obj=locked,
+        detail=f"status:{change.from_status}:{change.to_status}",
+        request=request,
+    )
+    if to in LEFT:
+        _return_requests_to_queue(peer=locked, at=now, by=by, request=request)
+    return change
+
+
+def _return_requests_to_queue(
+    *, peer: PeerProfile, at: datetime.datetime, by: Any, request: HttpRequest | None
+) -> None:
+    """End the peer's live assignments, cancel their open check-ins (no more reminders to someone
+    who left), and put the requests back in the queue, waiting."""
+    live = list(
+        Assignment.objects.select_for_update().filter(
+            peer=peer, status__in=(Assignment.Status.OFFERED, Assignment.Status.ACCEPTED)
+        )
+    )
+    request_ids = [assignment.request_id for assignment in live]
+    Assignment.objects.filter(pk__in=[assignment.pk for assignment in live]).update(
+        status=Assignment.Status.ENDED, ended_at=at
+    )
+    CheckIn.objects.filter(peer=peer, done_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=at)
+    SupportRequest.objects.filter(pk__in=request_ids).exclude(status=SupportRequest.Status.CLOSED).update(
+        status=SupportRequest.Status.OPEN
+    )
+    for assignment in live:
+        record(action=Action.ASSIGNMENT, actor=by, obj=assignment, detail="ended:peer_left_team", request=request)

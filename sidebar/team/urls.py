@@ -1,0 +1,14 @@
+from django.urls import path
+
+from sidebar.team import views
+
+app_name = "team"
+urlpatterns = [
+    path("directory/", views.directory, name="directory"),
+    path("me/", views.me, name="me"),
+    path("roster/", views.roster, name="roster"),
+    path("roster/<uuid:peer_id>/", views.peer, name="peer"),
+    path("roster/<uuid:peer_id>/on-call/", views.set_on_call, name="set_on_call"),
+    path("roster/<uuid:peer_id>/status/", views.change_status, name="change_status"),
+    path("roster/<uuid:peer_id>/clear-flag/", views.clear_flag, name="clear_flag"),
+]
