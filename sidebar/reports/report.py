@@ -513,13 +513,14 @@ def _assemble(
     if received.hidden and first.totals_row and first.totals_row.total:
         received = first.totals_row.total
     contacts_total = contacts.totals_row.total if contacts.totals_row and contacts.totals_row.total else cell(None, k)
-    done = check_ins.rows[0].cells[0]
+    done, planned = check_ins.rows[0].cells[0], check_ins.rows[0].total or cell(None, k)
     hours, average = _peer_time(contacts_total, figures.minutes)
     summary = (
         Stat.count("Requests received", received),
         Stat.count("Contacts", contacts_total),
         hours,
         average,
+        Stat.count("Check-ins planned", planned),
         Stat.count("Check-ins done", done),
     )
     trend_view = TableView(

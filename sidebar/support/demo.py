@@ -902,7 +902,7 @@ class _Year:
     def referrals_for(self, topics: list[str]) -> list[str]:
         rng = self.rng
         specific = [code for topic in topics for code in TOPIC_REFERRALS.get(topic, ())]
-        if specific and rng.random() < 0.6:
+        if specific and rng.random() < 0.35:
             return sorted(set(rng.sample(specific, min(len(specific), 2))))
         codes = list(GENERAL_REFERRALS)
         return [rng.choices(codes, weights=[GENERAL_REFERRALS[c] for c in codes])[0]]
@@ -943,7 +943,7 @@ class _Year:
             moments.append(self.at(self.day_of(moments[-1]) + datetime.timedelta(days=gap), 8 + 9 * rng.random()))
         moments = [m for m in moments if self.day_of(m) <= last_day] or [first]
 
-        refer_at = len(moments) - 1 if rng.random() < 0.2 else None
+        refer_at = len(moments) - 1 if rng.random() < 0.6 else None
         for index, moment in enumerate(moments):
             if index == 0:
                 if plan.kind == SupportKind.PRE_CRISIS:

@@ -60,7 +60,11 @@ class SupportRequest(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "urgency", "created_at"], name="request_queue_idx")]
+        indexes = [
+            models.Index(fields=["status", "urgency", "created_at"], name="request_queue_idx"),
+            # reports count requests by period
+            models.Index(fields=["created_at"], name="request_created_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"request {self.pk}"

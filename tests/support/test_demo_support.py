@@ -119,7 +119,9 @@ class TestTheDemoYear:
         assert 1.4 * requests <= contacts <= 2.6 * requests
         assert all(15 <= minutes <= 90 for minutes in Contact.objects.values_list("minutes", flat=True))
         with_referral = Contact.objects.exclude(referrals=[]).values("request").distinct().count()
-        assert 0.12 * requests <= with_referral <= 0.3 * requests
+        # most people who talk to a peer are pointed on to the EAP or a counsellor at some point,
+        # and the referrals chart must have data in most months (k = 5)
+        assert 0.4 * requests <= with_referral <= 0.75 * requests
         sources = Counter(SupportRequest.objects.values_list("source", flat=True))
         assert set(sources) == {"self", "referral"} and sources["self"] > 1.5 * sources["referral"]
         urgencies = Counter(SupportRequest.objects.values_list("urgency", flat=True))
