@@ -263,3 +263,23 @@ def close(
             key=locked.data_key, closed_at=now, retention_days=current_agency().identity_retention_days
         )
     return locked
+
+
+def return_requests_to_queue(*, peer: PeerProfile, at: datetime.datetime, by: Any, request: HttpRequest | None) -> None:
+    """A peer left the team: end their live assignments, cancel their open check-ins (no more
+    reminders to someone who left), and put the requests back in the queue, waiting."""
+    live = list(
+        Assignment.objects.select_for_update().filter(
+            peer=peer, status__in=(Assignment.Status.OFFERED, Assignment.Status.ACCEPTED)
+        )
+    )
+    request_ids = [assignment.request_id for assignment in live]
+    Assignment.objects.filter(pk__in=[assignment.pk for assignment in live]).update(
+        status=Assignment.Status.ENDED, ended_at=at
+    )
+    CheckIn.objects.filter(peer=peer, done_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=at)
+    SupportRequest.objects.filter(pk__in=request_ids).exclude(status=SupportRequest.Status.CLOSED).update(
+        status=SupportRequest.Status.OPEN
+    )
+    for assignment in live:
+        record(action=Action.ASSIGNMENT, actor=by, obj=assignment, detail="ended:peer_left_team", request=request)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -13,7 +12,7 @@ from django.utils import timezone
 from sidebar.accounts.models import User
 from sidebar.audit.models import Action
 from sidebar.audit.services import record
-from sidebar.support.models import Assignment, CheckIn, SupportRequest
+from sidebar.support.services import return_requests_to_queue
 from sidebar.team.models import PeerProfile, PeerStatusChange
 
 Status = PeerProfile.Status
@@ -117,27 +116,5 @@ def change_status(
         request=request,
     )
     if to in LEFT:
-        _return_requests_to_queue(peer=locked, at=now, by=by, request=request)
+        return_requests_to_queue(peer=locked, at=now, by=by, request=request)
     return change
-
-
-def _return_requests_to_queue(
-    *, peer: PeerProfile, at: datetime.datetime, by: Any, request: HttpRequest | None
-) -> None:
-    """End the peer's live assignments, cancel their open check-ins (no more reminders to someone
-    who left), and put the requests back in the queue, waiting."""
-    live = list(
-        Assignment.objects.select_for_update().filter(
-            peer=peer, status__in=(Assignment.Status.OFFERED, Assignment.Status.ACCEPTED)
-        )
-    )
-    request_ids = [assignment.request_id for assignment in live]
-    Assignment.objects.filter(pk__in=[assignment.pk for assignment in live]).update(
-        status=Assignment.Status.ENDED, ended_at=at
-    )
-    CheckIn.objects.filter(peer=peer, done_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=at)
-    SupportRequest.objects.filter(pk__in=request_ids).exclude(status=SupportRequest.Status.CLOSED).update(
-        status=SupportRequest.Status.OPEN
-    )
-    for assignment in live:
-        record(action=Action.ASSIGNMENT, actor=by, obj=assignment, detail="ended:peer_left_team", request=request)
