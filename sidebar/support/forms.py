@@ -31,7 +31,9 @@ def active_peers() -> Any:
     return PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE).select_related("person__unit")
 
 
-class AskForMyselfForm(forms.Form):
+class RequestBasicsForm(forms.Form):
+    """What every request asks, named or anonymous: how soon, what kind, which topics."""
+
     urgency = forms.ChoiceField(
         choices=Urgency.choices, initial=Urgency.ROUTINE, widget=forms.RadioSelect, label="How soon?"
     )
@@ -47,6 +49,9 @@ class AskForMyselfForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         label="What is it about? (optional — choose none if you prefer)",
     )
+
+
+class AskForMyselfForm(RequestBasicsForm):
     email = forms.EmailField(
         required=False,
         label="E-mail to reach you (optional)",

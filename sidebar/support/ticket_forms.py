@@ -7,25 +7,10 @@ import secrets
 from django import forms
 
 from sidebar.support import tickets
-from sidebar.support.categories import SupportKind, Topic, Urgency
+from sidebar.support.forms import RequestBasicsForm
 
 
-class AskAnonymouslyForm(forms.Form):
-    urgency = forms.ChoiceField(
-        choices=Urgency.choices, initial=Urgency.ROUTINE, widget=forms.RadioSelect, label="How soon?"
-    )
-    kind = forms.ChoiceField(
-        choices=SupportKind.choices,
-        initial=SupportKind.POST_CRISIS,
-        widget=forms.RadioSelect,
-        label="What kind of support?",
-    )
-    topics = forms.MultipleChoiceField(
-        choices=Topic.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-        label="What is it about? (optional — choose none if you prefer)",
-    )
+class AskAnonymouslyForm(RequestBasicsForm):
     message = forms.CharField(
         max_length=tickets.MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
