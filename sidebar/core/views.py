@@ -23,7 +23,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "person": selectors.person_for(request.user),
         "org_summary": selectors.org_summary() if policy.can(request.user, "org.manage") else None,
         "peer": support_selectors.peer_dashboard(request.user) if Role.PEER in roles else None,
-        "queue_summary": support_selectors.queue_summary() if Role.TEAM_LEADER in roles else None,
+        "queue_summary": support_selectors.queue_summary(agency=getattr(request, "agency", None))
+        if Role.TEAM_LEADER in roles
+        else None,
         "leadership": Role.LEADERSHIP in roles,
         "unsigned_agreement": safeguards_selectors.unsigned_agreement_for(request.user) if Role.PEER in roles else None,
         "waiting_exceptions": safeguards_selectors.waiting_count(request.user)

@@ -27,11 +27,6 @@ def current_document(kind: str) -> PolicyDocument | None:
     return PolicyDocument.objects.filter(kind=kind).order_by("-version").first()
 
 
-def has_signed_current_agreement(user: Any) -> bool:
-    agreement = current_document(PolicyDocument.Kind.TEAM_AGREEMENT)
-    return agreement is not None and Signature.objects.filter(document=agreement, user=user).exists()
-
-
 def current_documents() -> list[tuple[PolicyDocument.Kind, PolicyDocument | None]]:
     """Every kind of document with its current version (None: not published yet), in one query."""
     newest = PolicyDocument.objects.filter(kind=OuterRef("kind")).order_by("-version").values("version")[:1]

@@ -86,9 +86,8 @@ def candidate_from(peer: Any, today: datetime.date) -> matching.Candidate:
 
 def candidates(*, only: uuid.UUID | None = None) -> list[matching.Candidate]:
     today = timezone.localdate()
-    peers = peers_with_load().filter(status=PeerProfile.Status.ACTIVE)
-    if only is not None:
-        peers = peers_with_load().filter(pk=only)
+    peers = peers_with_load()
+    peers = peers.filter(pk=only) if only is not None else peers.filter(status=PeerProfile.Status.ACTIVE)
     return [candidate_from(peer, today) for peer in peers]
 
 
@@ -111,9 +110,10 @@ def queue() -> QuerySet[SupportRequest]:
     return SupportRequest.objects.exclude(status=SupportRequest.Status.CLOSED).order_by("created_at")
 
 
-def first_contact_targets() -> dict[Urgency, datetime.timedelta]:
-    """The agency's first-contact targets (defaults: urgent 1 hour, soon 24, routine 72)."""
-    agency = current_agency()
+def first_contact_targets(agency: Any = None) -> dict[Urgency, datetime.timedelta]:
+    """The agency's first-contact targets (defaults: urgent 1 hour, soon 24, routine 72). Pass
+    the agency a view already has (request.agency) to save reading it again."""
+    agency = agency or current_agency()
     return {
         Urgency.URGENT: datetime.timedelta(hours=agency.first_contact_hours_urgent),
         Urgency.SOON: datetime.timedelta(hours=agency.first_contact_hours_soon),
@@ -128,10 +128,10 @@ def first_contact_due(
     return support_request.created_at + targets[Urgency(support_request.urgency)]
 
 
-def queue_rows(now: datetime.datetime | None = None) -> list[dict[str, Any]]:
+def queue_rows(now: datetime.datetime | None = None, *, agency: Any = None) -> list[dict[str, Any]]:
     """The queue as the team leader sees it: no names, only age, urgency and the target."""
     now = now or timezone.now()
-    targets = first_contact_targets()
+    targets = first_contact_targets(agency)
     rows = []
     for item in queue().prefetch_related("assignments"):
         due = first_contact_due(item, targets)
@@ -261,11 +261,11 @@ def suggestion_rows(
     ]
 
 
-def queue_summary(now: datetime.datetime | None = None) -> dict[str, int]:
+def queue_summary(now: datetime.datetime | None = None, *, agency: Any = None) -> dict[str, int]:
     """Two numbers for the team leader's home page (one query)."""
     now = now or timezone.now()
     overdue = Q()
-    for urgency, target in first_contact_targets().items():
+    for urgency, target in first_contact_targets(agency).items():
         overdue |= Q(urgency=urgency, created_at__lt=now - target)
     counts = SupportRequest.objects.exclude(status=SupportRequest.Status.CLOSED).aggregate(
         waiting=Count("pk", filter=Q(status=SupportRequest.Status.OPEN)),

@@ -54,7 +54,8 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 
 def queue(request: HttpRequest) -> HttpResponse:
-    context = {"rows": selectors.queue_rows(), "overdue_check_ins": selectors.overdue_check_ins_count()}
+    agency = getattr(request, "agency", None)
+    context = {"rows": selectors.queue_rows(agency=agency), "overdue_check_ins": selectors.overdue_check_ins_count()}
     return render(request, "support/queue.html", context)
 
 
@@ -152,7 +153,7 @@ def close(request: HttpRequest, request_id: str) -> HttpResponse:
     form = CloseForm(request.POST)
     shred_now = form.is_valid() and form.cleaned_data["shred_now"]
     services.close(support_request=support_request, by=request.user, shred_now=shred_now, request=request)
-    retention = current_agency().identity_retention_days
+    retention = (getattr(request, "agency", None) or current_agency()).identity_retention_days
     messages.success(
         request,
         "Closed. The person's details were deleted."
