@@ -106,6 +106,9 @@ URL_RULES: dict[str, Rule] = {
     "team:set_on_call": only(Role.TEAM_LEADER),
     "team:change_status": only(Role.TEAM_LEADER),
     "team:clear_flag": only(Role.TEAM_LEADER),
+    # --- recruitment: rounds, nominations, applications, panels (sidebar/recruitment/urls.py, namespace "recruitment") ---
+    # --- training: courses, sessions, records, compliance, needs polls, announcements (sidebar/training/urls.py) ---
+    # --- critical incidents: activation, the board, group sessions, mutual aid (sidebar/incidents/urls.py) ---
     # --- anonymous tickets (sidebar/support/ticket_urls.py, namespace "tickets") ---
     # The person has no account: the code and passphrase (rate-limited), then the session, decide.
     "tickets:new": PUBLIC,

@@ -23,6 +23,10 @@ class Action(models.TextChoices):
     POLICY_PUBLISHED = "policy_published", "Policy document published"
     AGREEMENT_SIGNED = "agreement_signed", "Team agreement signed"
     ROSTER_CHANGED = "roster_changed", "Team roster changed"
+    RECRUITMENT = "recruitment", "Recruitment step"
+    TRAINING = "training", "Training record changed"
+    ANNOUNCEMENT = "announcement", "Announcement sent"
+    INCIDENT = "incident", "Critical incident step"
     EXPORT = "export", "Export"
     AUDIT_VERIFIED = "audit_verified", "Audit chain verified"
 

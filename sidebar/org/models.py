@@ -44,6 +44,26 @@ class Agency(models.Model):
         validators=[MinValueValidator(3)],
         help_text="Leadership never sees a count between 1 and k−1. Never below 3; raise it with volume.",
     )
+    # Training on record: several statutes protect peer support only when members are trained
+    # (e.g. Minnesota: 30 hours within a year); the compliance view measures against these.
+    basic_training_hours = models.PositiveSmallIntegerField(
+        default=30, help_text="Hours of basic peer support training before a member may serve."
+    )
+    yearly_training_hours = models.PositiveSmallIntegerField(
+        "yearly continuing-education hours",
+        default=8,
+        help_text="Hours of continuing education each active member needs per calendar year.",
+    )
+    # Support for the supporters: a peer above either of these in the last 30 days is flagged to
+    # the team leader and gets no new suggestions until the flag is cleared.
+    load_max_hours = models.PositiveSmallIntegerField(
+        "load: hours of contacts in 30 days", default=20, help_text="Flag a peer above this many hours."
+    )
+    load_max_heavy_contacts = models.PositiveSmallIntegerField(
+        "load: suicide-related or critical-incident contacts in 30 days",
+        default=3,
+        help_text="Flag a peer above this many such contacts.",
+    )
 
     class Meta:
         verbose_name_plural = "agency"

@@ -43,6 +43,10 @@ class PeerProfile(models.Model):
     unavailable_until = models.DateField(null=True, blank=True, help_text="Away until this date (inclusive).")
     on_call = models.BooleanField(default=False)
     basic_training_completed_on = models.DateField(null=True, blank=True)
+    # An optional photo for the directory, kept in the database (not a media folder) so that a
+    # deployment across several servers needs no shared disk, and served only to signed-in staff.
+    photo = models.BinaryField(null=True, blank=True, editable=False)
+    photo_type = models.CharField(max_length=20, blank=True, editable=False)
     # Load above the agency's thresholds counts only from this moment on: the team leader clears
     # a flag after checking in with the peer (see sidebar.team.selectors).
     load_flag_cleared_at = models.DateTimeField(null=True, blank=True)
@@ -78,3 +82,27 @@ class PeerStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"status change {self.pk}"
+
+
+class OnCallShift(models.Model):
+    """One stretch of the on-call rota: the peer is on call from the first day to the last
+    (inclusive). Urgent requests alert on-call peers, and matching and the incident board put
+    them first."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    peer = models.ForeignKey(PeerProfile, on_delete=models.CASCADE, related_name="on_call_shifts")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["starts_on"]
+        indexes = [models.Index(fields=["starts_on", "ends_on"], name="on_call_shift_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="shift_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"on-call shift {self.pk}"

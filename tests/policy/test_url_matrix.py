@@ -91,6 +91,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "team:set_on_call": only("team_leader", outcome=OK),  # GET: 405
     "team:change_status": only("team_leader", outcome=OK),  # GET: 405
     "team:clear_flag": only("team_leader", outcome=OK),  # GET: 405
+    # --- recruitment (sidebar/recruitment/urls.py) ---
+    # --- training (sidebar/training/urls.py) ---
+    # --- critical incidents (sidebar/incidents/urls.py) ---
     # --- anonymous tickets (sidebar/support/ticket_urls.py) ---
     # public: the person has no account (signed-in visitors see the pages, but cannot open a ticket)
     "tickets:new": everyone(),
@@ -168,6 +171,9 @@ SAMPLES: dict[str, dict[str, str] | str] = {
     "team:set_on_call": {"peer_id": SAMPLE_OBJECT},
     "team:change_status": {"peer_id": SAMPLE_OBJECT},
     "team:clear_flag": {"peer_id": SAMPLE_OBJECT},
+    # --- recruitment samples ---
+    # --- training samples ---
+    # --- critical incident samples ---
     "safeguards:document": {"kind": "team_agreement"},
     "safeguards:publish": {"kind": "team_agreement"},
     "safeguards:raise": {"request_id": SAMPLE_OBJECT},
