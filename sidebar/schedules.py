@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from sidebar.audit.tasks import verify_audit_chain
+from sidebar.incidents.tasks import send_anniversary_reminders
 from sidebar.support.tasks import forget_shredded_tickets, send_check_in_reminders
+from sidebar.training.tasks import send_training_reminders
 from sidebar.vault.tasks import shred_due_identities
 
 
@@ -28,4 +30,6 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule("verify-audit-chain", verify_audit_chain, datetime.timedelta(days=1)),
     Schedule("check-in-reminders", send_check_in_reminders, datetime.timedelta(hours=1)),
     Schedule("forget-shredded-tickets", forget_shredded_tickets, datetime.timedelta(hours=1)),
+    Schedule("training-reminders", send_training_reminders, datetime.timedelta(hours=6)),
+    Schedule("incident-anniversaries", send_anniversary_reminders, datetime.timedelta(days=1)),
 )

@@ -41,7 +41,13 @@ from sidebar.team.models import PeerProfile
 
 TREND_MONTHS = 12
 
-SOURCE_LABELS = {"self": "Asked for themselves", "referral": "Referred by a colleague", "anonymous": "Anonymous"}
+SOURCE_LABELS = {
+    "self": "Asked for themselves",
+    "referral": "Referred by a colleague",
+    "anonymous": "Anonymous",
+    "incident": "Offered support after an incident",
+    "mutual_aid": "Mutual aid to another agency",
+}
 URGENCY_LABELS = {Urgency.ROUTINE: "Routine", Urgency.SOON: "Soon (within a day)", Urgency.URGENT: "Urgent"}
 FIRST_CONTACT_COLUMNS = ("Within target", "Later than target", "No first contact yet")
 CHECK_IN_COLUMNS = ("Done", "Not done", "Cancelled")

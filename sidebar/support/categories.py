@@ -67,6 +67,8 @@ class Source(models.TextChoices):
     SELF = "self", "For myself"
     REFERRAL = "referral", "For a colleague"
     ANONYMOUS = "anonymous", "Anonymous"
+    INCIDENT = "incident", "Outreach after an incident"
+    MUTUAL_AID = "mutual_aid", "Mutual aid to another agency"
 
 
 class ReferralReason(models.TextChoices):

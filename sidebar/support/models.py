@@ -47,6 +47,14 @@ class SupportRequest(models.Model):
         PeerProfile, null=True, blank=True, on_delete=models.SET_NULL, related_name="requested_in"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    # Outreach after a critical incident (matching reads its recusals), or a peer's share of
+    # mutual aid to another agency (no person behind it: the contacts are the statistics).
+    incident = models.ForeignKey(
+        "incidents.Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="outreach"
+    )
+    mutual_aid = models.ForeignKey(
+        "incidents.MutualAid", null=True, blank=True, on_delete=models.PROTECT, related_name="requests"
+    )
     data_key = models.OneToOneField(DataKey, on_delete=models.PROTECT, related_name="support_request")
     notice_version = models.ForeignKey(
         "safeguards.PolicyDocument", null=True, blank=True, on_delete=models.PROTECT, related_name="+"

@@ -10,6 +10,7 @@ from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
 
+from sidebar.incidents.models import Recusal
 from sidebar.org.models import Person
 from sidebar.org.selectors import chain_of_command, current_agency
 from sidebar.support import matching
@@ -55,6 +56,13 @@ def need_for(support_request: SupportRequest, *, actor: Any, request: HttpReques
         declined_peer_ids=frozenset(
             support_request.assignments.filter(status=Assignment.Status.DECLINED).values_list("peer_id", flat=True)
         ),
+        recused_peer_ids=frozenset(
+            Recusal.objects.filter(incident_id=support_request.incident_id)
+            .standing_aside()
+            .values_list("peer_id", flat=True)
+        )
+        if support_request.incident_id
+        else frozenset(),
     )
 
 
@@ -156,8 +164,12 @@ def overdue_check_ins_count(today: datetime.date | None = None) -> int:
     return CheckIn.objects.filter(due_on__lt=today, done_at__isnull=True, cancelled_at__isnull=True).count()
 
 
+PLANNED_CHECK_INS_SHOWN = 10
+
+
 def peer_dashboard(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
-    """A peer's home: my live assignments, check-ins due, my minutes this month (3 queries)."""
+    """A peer's home: my live assignments, check-ins due and planned, my minutes this month
+    (4 queries)."""
     from django.db.models import Sum
 
     from sidebar.support.models import CheckIn, Contact
@@ -179,6 +191,13 @@ def peer_dashboard(user: Any, today: datetime.date | None = None) -> dict[str, A
         .select_related("request")
         .order_by("due_on")
     )
+    planned = list(
+        CheckIn.objects.filter(
+            peer__person__user=user, due_on__gt=today, done_at__isnull=True, cancelled_at__isnull=True
+        )
+        .select_related("request")
+        .order_by("due_on")[:PLANNED_CHECK_INS_SHOWN]
+    )
     minutes = (
         Contact.objects.filter(peer__person__user=user, date__year=today.year, date__month=today.month).aggregate(
             total=Sum("minutes")
@@ -188,6 +207,7 @@ def peer_dashboard(user: Any, today: datetime.date | None = None) -> dict[str, A
     return {
         "assignments": assignments,
         "check_ins_due": due,
+        "check_ins_planned": planned,
         "hours_this_month": round(minutes / 60, 1),
         "today": today,
     }

@@ -147,11 +147,15 @@ def _lock_open_offer(assignment: Assignment) -> Assignment:
 
 @transaction.atomic
 def accept(*, assignment: Assignment, by: User, request: HttpRequest | None = None) -> Assignment:
-    _lock_open_offer(assignment)
+    locked = _lock_open_offer(assignment)
     assignment.status, assignment.answered_at = Assignment.Status.ACCEPTED, timezone.now()
     assignment.save(update_fields=["status", "answered_at"])
     SupportRequest.objects.filter(pk=assignment.request_id).update(status=SupportRequest.Status.ACTIVE)
     record(action=Action.ASSIGNMENT, actor=by, obj=assignment, detail="accepted", request=request)
+    if locked.request.incident_id is not None:
+        from sidebar.incidents.services import plan_follow_ups  # incidents build on support
+
+        plan_follow_ups(locked)
     return assignment
 
 

@@ -46,7 +46,9 @@ class PeerProfile(models.Model):
     # An optional photo for the directory, kept in the database (not a media folder) so that a
     # deployment across several servers needs no shared disk, and served only to signed-in staff.
     photo = models.BinaryField(null=True, blank=True, editable=False)
-    photo_type = models.CharField(max_length=20, blank=True, editable=False)
+    photo_type = models.CharField(
+        max_length=20, blank=True, editable=False, choices=[("image/jpeg", "JPEG"), ("image/png", "PNG")]
+    )
     # Load above the agency's thresholds counts only from this moment on: the team leader clears
     # a flag after checking in with the peer (see sidebar.team.selectors).
     load_flag_cleared_at = models.DateTimeField(null=True, blank=True)
