@@ -138,7 +138,9 @@ def test_an_affected_peer_is_offered_support_and_helps_only_after_opting_in(
 def _outreach_of(user: User) -> list[object]:
     from sidebar.vault.services import holder_tags
 
-    return list(SupportRequest.objects.filter(data_key__holder_tag__in=holder_tags(user.pk)).values_list("pk", flat=True))
+    return list(
+        SupportRequest.objects.filter(data_key__holder_tag__in=holder_tags(user.pk)).values_list("pk", flat=True)
+    )
 
 
 def test_a_witness_cannot_opt_in_and_no_peer_opts_in_for_another(office: Office) -> None:
