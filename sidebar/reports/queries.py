@@ -34,6 +34,7 @@ from typing import Any, cast
 from django.db.models import BooleanField, CharField, Count, F, FloatField, Q, QuerySet, Sum
 from django.db.models.expressions import Expression, Func
 
+from sidebar.incidents.models import GroupSession, Incident
 from sidebar.reports.periods import Grain, Period
 from sidebar.safeguards.models import ConfidentialityException
 from sidebar.support.categories import ContactMode, ExceptionCategory, Referral, ResponseType, Source, Topic, Urgency
@@ -335,6 +336,70 @@ def exceptions_by_month(months: Sequence[Period], *, timezone: str) -> dict[Peri
     for row in rows:
         for index, month in enumerate(months):
             result[month][row["category"]] = row[f"n{index}"]
+    return result
+
+
+# --- critical incidents ---------------------------------------------------------------------------
+
+# Rows of the incident figure: each kind of incident, then mutual aid to other agencies.
+MUTUAL_AID = "mutual_aid"
+INCIDENT_ROWS: tuple[str, ...] = (*Incident.Kind.values, MUTUAL_AID)
+
+
+@dataclass
+class IncidentMonth:
+    offered: dict[str, int] = field(default_factory=dict)  # people offered support, by kind
+    contacts: dict[str, int] = field(default_factory=dict)
+    minutes: dict[str, int] = field(default_factory=dict)
+    sessions: dict[str, int] = field(default_factory=dict)  # group sessions held
+
+
+def incidents_by_month(
+    months: Sequence[Period], *, timezone: str, now: datetime.datetime | None = None
+) -> dict[Period, IncidentMonth]:
+    """Per month and kind of incident: people offered support (outreach requests sent), the
+    contacts and minutes peers logged against them (and against mutual aid), and the group
+    sessions held (started by ``now``). Four queries."""
+    _months_of(months)
+    result = {month: IncidentMonth() for month in months}
+    if not months:
+        return result
+    first, last = months[0], months[-1]
+    bounds = [Bounds.of(month, timezone=timezone) for month in months]
+    contacts = _rows(
+        _contacts(first.start, last.end)
+        .filter(Q(request__incident__isnull=False) | Q(request__source=Source.MUTUAL_AID))
+        .annotate(month=MonthOf("date"))
+        .values("month", "request__incident__kind")
+        .annotate(n=Count("pk"), minutes_total=Sum("minutes"))
+    )
+    for row in contacts:
+        figures = result[Period.parse(row["month"])]
+        kind = row["request__incident__kind"] or MUTUAL_AID
+        figures.contacts[kind] = figures.contacts.get(kind, 0) + row["n"]
+        figures.minutes[kind] = figures.minutes.get(kind, 0) + (row["minutes_total"] or 0)
+    per_month = {f"n{index}": index for index in range(len(months))}
+    offered = _rows(
+        SupportRequest.objects.filter(
+            source=Source.INCIDENT, created_at__gte=bounds[0].starts_at, created_at__lt=bounds[-1].ends_before
+        )
+        .order_by()
+        .values("incident__kind")
+        .annotate(**{name: Count("pk", filter=bounds[i].q("created_at")) for name, i in per_month.items()})
+    )
+    held_by = now or datetime.datetime.now(tz=datetime.UTC)
+    sessions = _rows(
+        GroupSession.objects.filter(
+            starts_at__gte=bounds[0].starts_at, starts_at__lt=min(bounds[-1].ends_before, held_by)
+        )
+        .order_by()
+        .values("incident__kind")
+        .annotate(**{name: Count("pk", filter=bounds[i].q("starts_at")) for name, i in per_month.items()})
+    )
+    for rows, target in ((offered, "offered"), (sessions, "sessions")):
+        for row in rows:
+            for name, index in per_month.items():
+                getattr(result[months[index]], target)[row["incident__kind"]] = row[name]
     return result
 
 

@@ -22,6 +22,7 @@ from typing import Literal
 
 from django.utils import timezone
 
+from sidebar.incidents.models import Incident
 from sidebar.org.models import Agency
 from sidebar.reports import queries
 from sidebar.reports.charts import BarChart, LineChart, bar_chart, line_chart
@@ -52,6 +53,8 @@ URGENCY_LABELS = {Urgency.ROUTINE: "Routine", Urgency.SOON: "Soon (within a day)
 FIRST_CONTACT_COLUMNS = ("Within target", "Later than target", "No first contact yet")
 CHECK_IN_COLUMNS = ("Done", "Not done", "Cancelled")
 TEAM_COLUMNS = ("Basic training complete", "Basic training not complete")
+INCIDENT_COLUMNS = ("People offered support", "Contacts", "Hours of contacts", "Group sessions held")
+INCIDENT_LABELS = {**dict(Incident.Kind.choices), queries.MUTUAL_AID: "Mutual aid to another agency"}
 FIRST_CONTACT_MEASURES = ("Median wait", "Target", "Share within target")
 
 
@@ -124,6 +127,14 @@ SPECS = {
             "consultation with the clinical advisor; it does not mean that anything was disclosed.",
         ),
         Spec(
+            "incidents",
+            "Critical incidents and mutual aid, by type",
+            "Type of incident",
+            "People the team reached out to after a critical incident, the contacts and hours peers recorded with "
+            "them (and when helping another agency), and the group sessions held. The columns measure different "
+            "things, so there are no totals.",
+        ),
+        Spec(
             "team",
             "The peer support team today",
             "Level",
@@ -192,6 +203,7 @@ class Figures:
     referrals: Monthly
     check_ins: Monthly
     exceptions: Monthly
+    incidents: Monthly
     team: CountTable  # today's team; not counted by month
     minutes: int
     medians: dict[str, datetime.timedelta]
@@ -233,7 +245,20 @@ def gather(period: Period, *, agency: Agency) -> Figures:
     contacts = queries.contacts_by_month(trend, detailed=months)
     check_ins = queries.check_ins_by_month(months)
     exceptions = queries.exceptions_by_month(months, timezone=agency.timezone)
+    incidents = queries.incidents_by_month(months, timezone=agency.timezone)
     team = queries.team_by_level()
+
+    def incident_cells(month: Period) -> tuple[tuple[int, int, int, int], ...]:
+        figures = incidents[month]
+        return tuple(
+            (
+                figures.offered.get(kind, 0),
+                figures.contacts.get(kind, 0),
+                round(figures.minutes.get(kind, 0) / 60),
+                figures.sessions.get(kind, 0),
+            )
+            for kind in queries.INCIDENT_ROWS
+        )
 
     def by_source(month: Period) -> tuple[tuple[int], ...]:
         received = requests[month].received
@@ -304,6 +329,16 @@ def gather(period: Period, *, agency: Agency) -> Figures:
             ["Exceptions"],
             one_column(lambda month: exceptions[month], queries.EXCEPTION_CATEGORIES),
         ),
+        incidents={
+            month: CountTable(
+                title=SPECS["incidents"].title,
+                row_labels=tuple(INCIDENT_LABELS[kind] for kind in queries.INCIDENT_ROWS),
+                column_labels=INCIDENT_COLUMNS,
+                cells=incident_cells(month),
+                totals_are_sums=False,  # people, contacts, hours and sessions do not add up
+            )
+            for month in months
+        },
         team=CountTable(
             title=SPECS["team"].title,
             row_labels=tuple(PeerProfile.Level(level).label for level in queries.LEVELS),
@@ -383,6 +418,7 @@ def publish_for_leadership(figures: Figures, *, k: int) -> Report:
     _, referrals = _consistent(figures.referrals, period, k)
     _, check_ins = _consistent(figures.check_ins, period, k)
     _, exceptions = _consistent(figures.exceptions, period, k)
+    _, incidents = _consistent(figures.incidents, period, k)
     team = suppress(figures.team, k=k)
 
     source_withheld = by_source.grand_total is None and first_contact.grand_total is not None
@@ -414,6 +450,7 @@ def publish_for_leadership(figures: Figures, *, k: int) -> Report:
         "referrals": view("referrals", referrals),
         "check-ins": view("check-ins", check_ins),
         "exceptions": view("exceptions", exceptions),
+        "incidents": view("incidents", incidents),
         "team": view("team", team),
     }
     # The trend shows each month's published total: the same number as that month's own report.
@@ -456,6 +493,7 @@ def team_report(period: Period, *, agency: Agency) -> Report:
         "referrals": exact("referrals", figures.referrals),
         "check-ins": exact("check-ins", figures.check_ins),
         "exceptions": exact("exceptions", figures.exceptions),
+        "incidents": exact("incidents", figures.incidents),
         "team": from_published(
             suppress_nothing(figures.team),
             key="team",
@@ -566,6 +604,7 @@ def _assemble(
             figure("referrals", _bars(views["referrals"], "chart-referrals", "Referrals by type", k)),
             figure("check-ins", bar_chart("chart-check-ins", "Check-ins due in the period", check_in_items)),
             figure("exceptions"),
+            figure("incidents"),
             figure("team"),
         ),
     )

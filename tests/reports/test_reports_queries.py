@@ -193,8 +193,8 @@ def test_gathering_a_period_takes_the_same_few_queries_for_little_or_much_data(c
     with CaptureQueriesContext(connection) as large:
         figures = gather(Period.parse("2026-08"), agency=agency)
     # requests, a median per urgency (three), contacts (the period, and the trend months before
-    # it), check-ins, exceptions, team
-    assert len(small) == len(large) == 9
+    # it), check-ins, exceptions, incidents (contacts, people offered, sessions held), team
+    assert len(small) == len(large) == 12
     assert figures.contacts[Period.parse("2026-08")].grand_total == 2 * 42
 
 

@@ -130,6 +130,7 @@ def _figures(by_source: tuple[int, ...], first_contact: tuple[tuple[int, int, in
         referrals={month: empty_one},
         check_ins={month: CountTable("Check-ins", ("due",), ("done", "not", "cancelled"), ((10, 0, 0),))},
         exceptions={month: empty_one},
+        incidents={month: CountTable("Incidents", ("a",), ("people", "contacts"), ((0, 0),), totals_are_sums=False)},
         team=CountTable("Team", ("peer", "supervisory"), ("trained", "not"), ((10, 0), (6, 0))),
         minutes=1200,
         medians={},

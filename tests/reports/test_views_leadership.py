@@ -176,14 +176,14 @@ def test_the_print_page_has_the_report_and_its_note(program, chief):
 def test_dashboard_query_count_is_fixed(program, chief, django_assert_num_queries):
     url = f"/reports/?period={program.quarter}"
     chief.get(url)  # warm: session and caches
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         chief.get(url)
 
 
 def test_print_page_query_count_is_fixed(program, chief, django_assert_num_queries):
     url = f"/reports/print/?period={program.months[0]}"
     chief.get(url)
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(17):
         chief.get(url)
 
 
