@@ -73,7 +73,7 @@ def test_people_contacts_hours_and_sessions_by_incident_type(cast: Cast) -> None
         date=day,
         minutes=300,
         mode="in_person",
-        response_type="group_debriefing",
+        response_type="group_crisis",
         topics=["critical_incident"],
         referrals=[],
     )
