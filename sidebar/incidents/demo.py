@@ -102,6 +102,10 @@ def _threat(rng: random.Random, leader: User, today: datetime.date) -> None:
         for check_in in CheckIn.objects.filter(request=row.request, due_on__lt=today):
             if rng.random() < 0.9:
                 CheckIn.objects.filter(pk=check_in.pk).update(done_at=_moment(check_in.due_on, 12))
+        if rng.random() < 0.7:  # most are fine after a month; the rest keep their three-month check-in
+            support.close(support_request=row.request, by=peer.person.user)
+            closed_on = _moment(day + datetime.timedelta(days=32), 17)
+            SupportRequest.objects.filter(pk=row.request.pk).update(closed_at=closed_on)
 
     for kind, when, count in (
         (GroupSession.Kind.DEFUSING, _moment(day, 17), 9),

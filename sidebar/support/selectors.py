@@ -86,7 +86,7 @@ def candidate_from(peer: Any, today: datetime.date) -> matching.Candidate:
         trained=peer.basic_training_completed_on is not None,
         agreement_current=bool(peer.agreement_current),
         away=peer.is_away(today),
-        on_call=peer.on_call,
+        on_call=peer.on_call or bool(getattr(peer, "on_rota_today", False)),
         # at capacity is a hard rule of its own; the flag adds the hours and the heavy contacts
         flagged=team.is_flagged(peer, besides_capacity=True),
     )

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -36,7 +37,9 @@ def _new_request(*, holder: User | None = None, **fields: Any) -> SupportRequest
 def _alert_if_urgent(support_request: SupportRequest) -> None:
     if support_request.urgency != Urgency.URGENT:
         return
-    on_call = PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE, on_call=True)
+    today = timezone.localdate()
+    on_rota = Q(on_call_shifts__starts_on__lte=today, on_call_shifts__ends_on__gte=today)
+    on_call = PeerProfile.objects.filter(Q(on_call=True) | on_rota, status=PeerProfile.Status.ACTIVE).distinct()
     leaders = User.objects.filter(is_active=True, role_memberships__role=Role.TEAM_LEADER)
     notify.urgent_request(
         [*on_call.values_list("person__work_email", flat=True), *leaders.values_list("email", flat=True)]

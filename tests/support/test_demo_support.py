@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sidebar.accounts.models import User
+from sidebar.core.management.commands import load_demo
 from sidebar.org.demo import DemoAccounts, build_demo_agency, demo_accounts
 from sidebar.org.models import Person
 from sidebar.org.selectors import chain_of_command
@@ -65,6 +66,8 @@ def _spies(year: Year) -> list[Any]:
         return made
 
     return [
+        # the incidents the demo adds on top of the year are tested in tests/incidents/test_incident_demo.py
+        mock.patch.object(load_demo, "build_demo_incidents", lambda **kwargs: None),
         mock.patch.object(services, "ask_for_myself", ask_spy),
         mock.patch.object(services, "refer_colleague", refer_spy),
         mock.patch.object(services, "assign", assign_spy),
