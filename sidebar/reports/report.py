@@ -48,6 +48,7 @@ SOURCE_LABELS = {
     "anonymous": "Anonymous",
     "incident": "Offered support after an incident",
     "mutual_aid": "Mutual aid to another agency",
+    "debrief": "A peer's debrief with the clinical advisor",
 }
 URGENCY_LABELS = {Urgency.ROUTINE: "Routine", Urgency.SOON: "Soon (within a day)", Urgency.URGENT: "Urgent"}
 FIRST_CONTACT_COLUMNS = ("Within target", "Later than target", "No first contact yet")

@@ -69,6 +69,7 @@ class Source(models.TextChoices):
     ANONYMOUS = "anonymous", "Anonymous"
     INCIDENT = "incident", "Outreach after an incident"
     MUTUAL_AID = "mutual_aid", "Mutual aid to another agency"
+    DEBRIEF = "debrief", "A peer's debrief with the clinical advisor"
 
 
 class ReferralReason(models.TextChoices):

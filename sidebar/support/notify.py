@@ -46,3 +46,7 @@ def check_in_due(email: str) -> None:
 
 def ticket_reply(email: str) -> None:
     after_commit([email], reverse("support:my_assignments"), "There is a new message on an anonymous request.")
+
+
+def debrief_requested(emails: Iterable[str]) -> None:
+    after_commit(emails, reverse("support:debriefs"), "A peer supporter asked for a debrief.")

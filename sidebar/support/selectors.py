@@ -14,7 +14,7 @@ from sidebar.incidents.models import Recusal
 from sidebar.org.models import Person
 from sidebar.org.selectors import chain_of_command, current_agency
 from sidebar.support import matching
-from sidebar.support.categories import Urgency
+from sidebar.support.categories import Source, Urgency
 from sidebar.support.models import Assignment, SupportRequest
 from sidebar.team import selectors as team
 from sidebar.team.models import PeerProfile
@@ -114,8 +114,35 @@ def ineligibility_reasons(
 
 
 def queue() -> QuerySet[SupportRequest]:
-    """Open requests for the team leader: no identity, oldest and most urgent first."""
-    return SupportRequest.objects.exclude(status=SupportRequest.Status.CLOSED).order_by("created_at")
+    """Open requests for the team leader: no identity, oldest and most urgent first. A peer's
+    debrief goes to the clinical advisor, not here."""
+    return (
+        SupportRequest.objects.exclude(status=SupportRequest.Status.CLOSED)
+        .exclude(source=Source.DEBRIEF)
+        .order_by("created_at")
+    )
+
+
+def debriefs(user: Any, *, request: HttpRequest | None = None) -> list[tuple[SupportRequest, dict[str, str]]]:
+    """Open debrief requests for the clinical advisor, oldest first, with who asked (an audited
+    read of identity each: the advisor has to know whom to call)."""
+    from sidebar import policy
+
+    waiting = (
+        policy.visible_to(user, SupportRequest)
+        .filter(source=Source.DEBRIEF)
+        .exclude(status=SupportRequest.Status.CLOSED)
+        .select_related("data_key")
+        .order_by("created_at")
+    )
+    rows = []
+    for item in waiting:
+        try:
+            who = vault.reveal(key=item.data_key, owner=item, fields=["name", "email"], actor=user, request=request)
+        except vault.IdentityUnavailable:
+            who = {}
+        rows.append((item, who))
+    return rows
 
 
 def first_contact_targets(agency: Any = None) -> dict[Urgency, datetime.timedelta]:
@@ -287,7 +314,7 @@ def queue_summary(now: datetime.datetime | None = None, *, agency: Any = None) -
     overdue = Q()
     for urgency, target in first_contact_targets(agency).items():
         overdue |= Q(urgency=urgency, created_at__lt=now - target)
-    counts = SupportRequest.objects.exclude(status=SupportRequest.Status.CLOSED).aggregate(
+    counts = queue().aggregate(
         waiting=Count("pk", filter=Q(status=SupportRequest.Status.OPEN)),
         overdue=Count("pk", filter=overdue & Q(first_contact_at__isnull=True)),
     )

@@ -105,6 +105,29 @@ def refer_colleague(*, referrer: User, colleague: Person, reason: ReferralReason
     return support_request
 
 
+# Topics after which a peer is offered a debrief with the clinical advisor (and that count
+# towards the load flag: sidebar.team.selectors.HEAVY_TOPICS).
+HEAVY_TOPICS = frozenset({"suicide_concern", "critical_incident"})
+
+
+@transaction.atomic
+def ask_for_debrief(*, user: User, person: Person) -> SupportRequest:
+    """A peer asks the clinical advisor for a debrief after a heavy contact: a request like any
+    other (sealed identity, shredded after closing), routed to the clinical advisor, not to the
+    team leader's queue. The clinical advisors are told that something waits, nothing more."""
+    support_request = _new_request(
+        source=Source.DEBRIEF, urgency=Urgency.SOON, kind="post_crisis", topics=["secondary_trauma"], holder=user
+    )
+    vault.store(
+        key=support_request.data_key,
+        owner=support_request,
+        values={"person": str(person.pk), "name": person.full_name, "email": person.work_email},
+    )
+    advisors = User.objects.filter(is_active=True, role_memberships__role=Role.CLINICAL_ADVISOR)
+    notify.debrief_requested(advisors.values_list("email", flat=True))
+    return support_request
+
+
 def assign(
     *, support_request: SupportRequest, peer: PeerProfile, by: User, request: HttpRequest | None = None
 ) -> Assignment:

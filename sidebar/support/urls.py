@@ -15,4 +15,7 @@ urlpatterns = [
     path("assignments/<uuid:assignment_id>/answer/", views.answer, name="answer"),
     path("assignments/<uuid:assignment_id>/contacts/", views.log_contact, name="log_contact"),
     path("check-ins/<uuid:check_in_id>/done/", views.check_in_done, name="check_in_done"),
+    path("debrief/", views.debrief, name="debrief"),
+    path("debriefs/", views.debriefs, name="debriefs"),
+    path("debriefs/<uuid:request_id>/done/", views.debrief_done, name="debrief_done"),
 ]

@@ -4,9 +4,10 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sidebar import policy
+from sidebar.org.models import Person
 from sidebar.org.selectors import current_agency
 from sidebar.safeguards.models import PolicyDocument
 from sidebar.safeguards.selectors import current_document
@@ -134,7 +135,37 @@ def log_contact(request: HttpRequest, assignment_id: str) -> HttpResponse:
         messages.error(request, str(error))
     else:
         messages.success(request, "Contact recorded (as numbers only).")
+        if services.HEAVY_TOPICS & set(form.cleaned_data["topics"]):
+            return redirect("support:debrief")  # a heavy conversation: offer the peer a debrief
     return redirect("support:assignment", assignment_id=item.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def debrief(request: HttpRequest) -> HttpResponse:
+    """After a contact about suicide or a critical incident: the peer may ask the clinical advisor
+    for a debrief (or go back to their work)."""
+    if request.method == "POST":
+        person = Person.objects.filter(user=request.user).first()
+        if person is None:
+            messages.error(request, "Your account has no staff record; ask the clinical advisor directly.")
+            return redirect("support:my_assignments")
+        services.ask_for_debrief(user=request.user, person=person)
+        messages.success(request, "Asked. The clinical advisor will get in touch with you.")
+        return redirect("support:my_assignments")
+    return render(request, "support/debrief.html")
+
+
+@require_GET
+def debriefs(request: HttpRequest) -> HttpResponse:
+    return render(request, "support/debriefs.html", {"rows": selectors.debriefs(request.user, request=request)})
+
+
+@require_POST
+def debrief_done(request: HttpRequest, request_id: str) -> HttpResponse:
+    item = policy.get_visible_or_404(request.user, SupportRequest, pk=request_id, source=Source.DEBRIEF)
+    services.close(support_request=item, by=request.user, request=request)
+    messages.success(request, "Done. The peer's details will be shredded on the retention schedule.")
+    return redirect("support:debriefs")
 
 
 @require_POST

@@ -112,3 +112,24 @@ class StatusForm(forms.Form):
             ("", "Choose…"),
             *((status.value, status.label) for status in allowed),
         ]
+
+
+class ShiftForm(forms.Form):
+    peer = forms.ModelChoiceField(queryset=PeerProfile.objects.none(), label="Peer supporter")
+    starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="Until (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["peer"])  # type: ignore[type-arg]
+        field.queryset = PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE).select_related("person")
+        field.label_from_instance = lambda peer: peer.person.full_name  # type: ignore[method-assign]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", "The last day cannot come before the first.")
+        if starts and starts < timezone.localdate() - datetime.timedelta(days=1):
+            self.add_error("starts_on", "The rota is for today and the days ahead.")
+        return data

@@ -13,7 +13,7 @@ from sidebar.accounts.models import User
 from sidebar.audit.models import Action
 from sidebar.audit.services import record
 from sidebar.support.services import return_requests_to_queue
-from sidebar.team.models import PeerProfile, PeerStatusChange
+from sidebar.team.models import OnCallShift, PeerProfile, PeerStatusChange
 
 Status = PeerProfile.Status
 
@@ -108,6 +108,10 @@ def change_status(
         locked.on_call = False
         fields.append("on_call")
     locked.save(update_fields=fields)
+    if to != Status.ACTIVE:  # off the rota from today on
+        today = timezone.localdate()
+        locked.on_call_shifts.filter(starts_on__gte=today).delete()
+        locked.on_call_shifts.filter(ends_on__gte=today).update(ends_on=today - datetime.timedelta(days=1))
     record(
         action=Action.ROSTER_CHANGED,
         actor=by,
@@ -118,3 +122,37 @@ def change_status(
     if to in LEFT:
         return_requests_to_queue(peer=locked, at=now, by=by, request=request)
     return change
+
+
+# --- the on-call rota -------------------------------------------------------------------------------
+
+MAX_SHIFT_DAYS = 31
+
+
+@transaction.atomic
+def add_shift(
+    *,
+    peer: PeerProfile,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    by: User,
+    request: HttpRequest | None = None,
+) -> OnCallShift:
+    """Put an active peer on the rota from one day to another (inclusive)."""
+    locked = _locked(peer)
+    if locked.status != Status.ACTIVE:
+        raise RosterError("Only an active peer supporter can be on call.")
+    if ends_on < starts_on:
+        raise RosterError("The last day cannot come before the first.")
+    if (ends_on - starts_on).days >= MAX_SHIFT_DAYS:
+        raise RosterError(f"A stretch on call is at most {MAX_SHIFT_DAYS} days; add another for longer.")
+    shift = OnCallShift.objects.create(peer=locked, starts_on=starts_on, ends_on=ends_on, created_by=by)
+    record(action=Action.ROSTER_CHANGED, actor=by, obj=locked, detail="on_call_shift:added", request=request)
+    return shift
+
+
+@transaction.atomic
+def remove_shift(*, shift: OnCallShift, by: User, request: HttpRequest | None = None) -> None:
+    peer = shift.peer
+    shift.delete()
+    record(action=Action.ROSTER_CHANGED, actor=by, obj=peer, detail="on_call_shift:removed", request=request)

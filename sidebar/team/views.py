@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from sidebar import policy
 from sidebar.accounts.models import User
+from sidebar.org.selectors import current_agency
 from sidebar.team import selectors, services
-from sidebar.team.forms import DirectoryFilterForm, OnCallForm, OwnProfileForm, StatusForm
-from sidebar.team.models import PeerProfile
+from sidebar.team.forms import DirectoryFilterForm, OnCallForm, OwnProfileForm, ShiftForm, StatusForm
+from sidebar.team.models import OnCallShift, PeerProfile
 
 
 class SignedInRequest(HttpRequest):
@@ -48,8 +49,10 @@ def me(request: SignedInRequest) -> HttpResponse:
             services.update_own_profile(peer=peer, **form.cleaned_data)
             messages.success(request, "Your profile is saved.")
             return redirect("team:me")
-        return render(request, "team/me.html", {"peer": peer, "form": form}, status=400)
-    return render(request, "team/me.html", {"peer": peer, "form": form})
+        return render(
+            request, "team/me.html", {"peer": peer, "form": form, "shifts": selectors.own_shifts(peer)}, status=400
+        )
+    return render(request, "team/me.html", {"peer": peer, "form": form, "shifts": selectors.own_shifts(peer)})
 
 
 @require_GET
@@ -58,7 +61,7 @@ def roster(request: SignedInRequest) -> HttpResponse:
     context = {
         "rows": rows,
         "flagged": [peer for peer in rows if peer.flags],
-        "thresholds": _thresholds(),
+        "thresholds": _thresholds(request),
     }
     return render(request, "team/roster.html", context)
 
@@ -66,7 +69,7 @@ def roster(request: SignedInRequest) -> HttpResponse:
 @require_GET
 def peer(request: SignedInRequest, peer_id: uuid.UUID) -> HttpResponse:
     entry = selectors.roster_entry(user=request.user, peer_id=peer_id)
-    return render(request, "team/peer.html", _peer_context(entry))
+    return render(request, "team/peer.html", _peer_context(request, entry))
 
 
 @require_POST
@@ -92,7 +95,7 @@ def change_status(request: SignedInRequest, peer_id: uuid.UUID) -> HttpResponse:
         return redirect("team:peer", peer_id=peer.pk)
     if not form.is_valid():
         entry = selectors.roster_entry(user=request.user, peer_id=peer.pk)
-        return render(request, "team/peer.html", _peer_context(entry, status_form=form), status=400)
+        return render(request, "team/peer.html", _peer_context(request, entry, status_form=form), status=400)
     try:
         change = services.change_status(peer=peer, to=form.cleaned_data["status"], by=request.user, request=request)
     except services.RosterError as error:
@@ -110,19 +113,40 @@ def clear_flag(request: SignedInRequest, peer_id: uuid.UUID) -> HttpResponse:
     return redirect("team:peer", peer_id=peer.pk)
 
 
-def _peer_context(entry: Any, *, status_form: StatusForm | None = None) -> dict[str, Any]:
+def _peer_context(request: HttpRequest, entry: Any, *, status_form: StatusForm | None = None) -> dict[str, Any]:
     return {
         "peer": entry,
         "history": selectors.status_history(entry),
         "status_form": status_form or StatusForm(peer=entry),
         "left": entry.status in services.LEFT,
-        "thresholds": _thresholds(),
+        "thresholds": _thresholds(request),
     }
 
 
-def _thresholds() -> dict[str, int]:
-    return {
-        "days": selectors.LOAD_WINDOW_DAYS,
-        "hours": selectors.MAX_HOURS_IN_WINDOW,
-        "heavy": selectors.MAX_HEAVY_CONTACTS_IN_WINDOW,
-    }
+def _thresholds(request: HttpRequest) -> dict[str, int]:
+    """The agency's load thresholds (set under Agency set-up), as the roster explains them."""
+    agency = getattr(request, "agency", None) or current_agency()
+    return {"days": selectors.LOAD_WINDOW_DAYS, "hours": agency.load_max_hours, "heavy": agency.load_max_heavy_contacts}
+
+
+@require_http_methods(["GET", "POST"])
+def rota(request: SignedInRequest) -> HttpResponse:
+    form = ShiftForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_shift(**form.cleaned_data, by=request.user, request=request)
+        except services.RosterError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"{form.cleaned_data['peer'].person.full_name} is on the rota.")
+            return redirect("team:rota")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "team/rota.html", {"form": form, "shifts": selectors.rota()}, status=status)
+
+
+@require_POST
+def rota_remove(request: SignedInRequest, shift_id: uuid.UUID) -> HttpResponse:
+    shift = policy.get_visible_or_404(request.user, OnCallShift, pk=shift_id)
+    services.remove_shift(shift=shift, by=request.user, request=request)
+    messages.success(request, "Taken off the rota.")
+    return redirect("team:rota")
