@@ -85,5 +85,10 @@ def test_people_contacts_hours_and_sessions_by_incident_type(cast: Cast) -> None
 
     # Leadership: the same figure, every count from 1 to k−1 hidden (k = 5 here).
     suppressed = leadership_report(period, agency=current_agency())
-    assert incident_row(suppressed, "Officer-involved shooting") == ["6", "fewer than 5", "fewer than 5", "fewer than 5"]
+    assert incident_row(suppressed, "Officer-involved shooting") == [
+        "6",
+        "fewer than 5",
+        "fewer than 5",
+        "fewer than 5",
+    ]
     assert incident_row(suppressed, "Mutual aid to another agency") == ["0", "fewer than 5", "5", "0"]
