@@ -9,6 +9,7 @@ from django.utils import timezone
 from sidebar.org.models import Unit
 from sidebar.support.categories import Language, Topic
 from sidebar.team.models import PeerProfile
+from sidebar.team.photos import MAX_BYTES, PhotoError, clean_photo
 from sidebar.team.selectors import directory_units
 from sidebar.team.services import STATUS_CHANGES
 
@@ -65,6 +66,14 @@ class OwnProfileForm(forms.Form):
         label="Open requests at most",
         help_text="From 1 to 10. No new requests are offered to you while you have this many.",
     )
+    photo = forms.FileField(
+        required=False,
+        label="A photo for the directory (optional)",
+        help_text="JPEG or PNG, up to 400 KB. Sidebar removes the hidden details a phone adds (such as where it "
+        "was taken). Only signed-in staff see it.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
+    )
+    remove_photo = forms.BooleanField(required=False, label="Remove my photo")
     unavailable_until = forms.DateField(
         required=False,
         label="Away until (optional)",
@@ -83,6 +92,15 @@ class OwnProfileForm(forms.Form):
                 "unavailable_until": peer.unavailable_until,
             }
         )
+
+    def clean_photo(self) -> tuple[bytes, str] | None:
+        upload = self.cleaned_data.get("photo")
+        if not upload:
+            return None
+        try:
+            return clean_photo(upload.read(MAX_BYTES + 1))
+        except PhotoError as error:
+            raise forms.ValidationError(str(error)) from error
 
     def clean_unavailable_until(self) -> datetime.date | None:
         until: datetime.date | None = self.cleaned_data.get("unavailable_until")

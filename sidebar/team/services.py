@@ -45,14 +45,24 @@ def update_own_profile(
     skills: Iterable[str],
     capacity: int,
     unavailable_until: datetime.date | None,
+    photo: tuple[bytes, str] | None = None,
+    remove_photo: bool = False,
 ) -> PeerProfile:
-    """A peer keeps their own directory entry and availability current."""
+    """A peer keeps their own directory entry and availability current. ``photo``: the cleaned
+    bytes and type (sidebar.team.photos) replace the old one; ``remove_photo`` takes it away."""
     peer.introduction = introduction.strip()
     peer.languages = sorted(set(languages))
     peer.skills = sorted(set(skills))
     peer.capacity = capacity
     peer.unavailable_until = unavailable_until
-    peer.save(update_fields=["introduction", "languages", "skills", "capacity", "unavailable_until", "updated_at"])
+    fields = ["introduction", "languages", "skills", "capacity", "unavailable_until", "updated_at"]
+    if photo is not None:
+        peer.photo, peer.photo_type = photo
+        fields += ["photo", "photo_type"]
+    elif remove_photo:
+        peer.photo, peer.photo_type = None, ""
+        fields += ["photo", "photo_type"]
+    peer.save(update_fields=fields)
     return peer
 
 

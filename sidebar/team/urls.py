@@ -6,6 +6,7 @@ app_name = "team"
 urlpatterns = [
     path("directory/", views.directory, name="directory"),
     path("me/", views.me, name="me"),
+    path("photos/<uuid:peer_id>/", views.photo, name="photo"),
     path("roster/", views.roster, name="roster"),
     path("roster/rota/", views.rota, name="rota"),
     path("roster/rota/<uuid:shift_id>/remove/", views.rota_remove, name="rota_remove"),

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -43,7 +43,7 @@ def me(request: SignedInRequest) -> HttpResponse:
     peer = selectors.own_profile(request.user)
     if peer is None:  # the role was granted before the team leader added them to the team
         return render(request, "team/me.html", {"peer": None})
-    form = OwnProfileForm(request.POST) if request.method == "POST" else OwnProfileForm.for_peer(peer)
+    form = OwnProfileForm(request.POST, request.FILES) if request.method == "POST" else OwnProfileForm.for_peer(peer)
     if request.method == "POST":
         if form.is_valid():
             services.update_own_profile(peer=peer, **form.cleaned_data)
@@ -150,3 +150,15 @@ def rota_remove(request: SignedInRequest, shift_id: uuid.UUID) -> HttpResponse:
     services.remove_shift(shift=shift, by=request.user, request=request)
     messages.success(request, "Taken off the rota.")
     return redirect("team:rota")
+
+
+@require_GET
+def photo(request: SignedInRequest, peer_id: uuid.UUID) -> HttpResponse:
+    """An active peer's directory photo, for signed-in staff (the directory's own rule)."""
+    found = selectors.directory_photo(peer_id)
+    if found is None:
+        raise Http404
+    data, content_type = found
+    response = HttpResponse(data, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
