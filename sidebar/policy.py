@@ -98,17 +98,77 @@ URL_RULES: dict[str, Rule] = {
     "support:log_contact": only(Role.PEER),
     "support:check_in_done": only(Role.PEER),
     "support:close": only(Role.PEER, Role.TEAM_LEADER),
+    # After a heavy contact a peer may ask the clinical advisor for a debrief; it goes to the
+    # clinical advisor only (not the team leader's queue).
+    "support:debrief": only(Role.PEER),
+    "support:debriefs": only(Role.CLINICAL_ADVISOR),
+    "support:debrief_done": only(Role.CLINICAL_ADVISOR),
     # --- the team (sidebar/team/urls.py, namespace "team") ---
     "team:directory": SIGNED_IN,  # every staff member chooses whom to ask
     "team:me": only(Role.PEER),
+    "team:photo": SIGNED_IN,  # an active peer's directory photo (404 for anyone else's)
     "team:roster": only(Role.TEAM_LEADER),
     "team:peer": only(Role.TEAM_LEADER),
     "team:set_on_call": only(Role.TEAM_LEADER),
     "team:change_status": only(Role.TEAM_LEADER),
     "team:clear_flag": only(Role.TEAM_LEADER),
+    "team:rota": only(Role.TEAM_LEADER),
+    "team:rota_remove": only(Role.TEAM_LEADER),
     # --- recruitment: rounds, nominations, applications, panels (sidebar/recruitment/urls.py, namespace "recruitment") ---
+    # Staff join the team: the scopes show announced rounds and one's own nominations/applications.
+    "recruitment:join": SIGNED_IN,
+    "recruitment:round": SIGNED_IN,
+    "recruitment:nominate": SIGNED_IN,
+    "recruitment:apply": SIGNED_IN,
+    "recruitment:decline": SIGNED_IN,
+    # The team leader runs the round (nominations name their nominator: only the team leader sees them).
+    "recruitment:manage": only(Role.TEAM_LEADER),
+    "recruitment:new_round": only(Role.TEAM_LEADER),
+    "recruitment:manage_round": only(Role.TEAM_LEADER),
+    "recruitment:edit_round": only(Role.TEAM_LEADER),
+    "recruitment:announce": only(Role.TEAM_LEADER),  # audited (Action.ANNOUNCEMENT)
+    "recruitment:set_panel": only(Role.TEAM_LEADER),
+    "recruitment:application": only(Role.TEAM_LEADER),
+    "recruitment:move": only(Role.TEAM_LEADER),
+    "recruitment:decide": only(Role.TEAM_LEADER),
+    "recruitment:onboarding": only(Role.TEAM_LEADER),
+    "recruitment:activate": only(Role.TEAM_LEADER),
+    # The interview panel (accounts that sign in with two factors); only their panels' candidates.
+    "recruitment:panel": only(Role.PEER, Role.TEAM_LEADER, Role.CLINICAL_ADVISOR),
+    "recruitment:score": only(Role.PEER, Role.TEAM_LEADER, Role.CLINICAL_ADVISOR),
     # --- training: courses, sessions, records, compliance, needs polls, announcements (sidebar/training/urls.py) ---
+    "training:index": only(Role.PEER, Role.TEAM_LEADER),  # a peer is sent on to their own record
+    "training:my_record": only(Role.PEER),
+    "training:record": only(Role.PEER, Role.TEAM_LEADER),  # a peer sees only their own (the scope; 404 otherwise)
+    "training:compliance": only(Role.TEAM_LEADER),
+    "training:courses": only(Role.TEAM_LEADER),
+    "training:course_new": only(Role.TEAM_LEADER),
+    "training:course_edit": only(Role.TEAM_LEADER),
+    "training:sessions": only(Role.TEAM_LEADER),
+    "training:session_new": only(Role.TEAM_LEADER),
+    "training:session": only(Role.TEAM_LEADER),  # with its attendance checklist
+    "training:session_edit": only(Role.TEAM_LEADER),
+    "training:polls": only(Role.PEER, Role.TEAM_LEADER),
+    "training:poll_new": only(Role.TEAM_LEADER),
+    "training:poll_answer": only(Role.PEER),
+    "training:poll_results": only(Role.TEAM_LEADER),  # counts per choice; answers hold no user
+    "training:poll_close": only(Role.TEAM_LEADER),
+    "training:announcements": only(Role.PEER, Role.TEAM_LEADER),
+    "training:announcement_new": only(Role.TEAM_LEADER),  # audited (Action.ANNOUNCEMENT)
     # --- critical incidents: activation, the board, group sessions, mutual aid (sidebar/incidents/urls.py) ---
+    # The team leader runs the response; the program administrator may record an incident and see
+    # what it reached, but never the board (it reads identities to apply the matching rules).
+    "incidents:list": only(Role.TEAM_LEADER, Role.PROGRAM_ADMIN),
+    "incidents:new": only(Role.TEAM_LEADER, Role.PROGRAM_ADMIN),
+    "incidents:detail": only(Role.TEAM_LEADER, Role.PROGRAM_ADMIN),
+    "incidents:follow_up": only(Role.TEAM_LEADER),
+    "incidents:board": only(Role.TEAM_LEADER),
+    "incidents:session_new": only(Role.TEAM_LEADER),
+    "incidents:session": only(Role.TEAM_LEADER),
+    "incidents:session_ics": only(Role.TEAM_LEADER, Role.PEER),  # a peer: only sessions they facilitate
+    "incidents:opt_in": only(Role.PEER),  # only their own recusal as an affected peer (404 otherwise)
+    "incidents:mutual_aid": only(Role.TEAM_LEADER),
+    "incidents:mutual_aid_end": only(Role.TEAM_LEADER),
     # --- anonymous tickets (sidebar/support/ticket_urls.py, namespace "tickets") ---
     # The person has no account: the code and passphrase (rate-limited), then the session, decide.
     "tickets:new": PUBLIC,
@@ -209,6 +269,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "safeguards.advise": frozenset({Role.CLINICAL_ADVISOR}),
     "safeguards.decide": frozenset({Role.TEAM_LEADER}),
     "team.manage_roster": frozenset({Role.TEAM_LEADER}),
+    "incidents.run": frozenset({Role.TEAM_LEADER}),
+    "training.manage": frozenset({Role.TEAM_LEADER}),
 }
 
 
@@ -236,9 +298,10 @@ def scope(model: type[M]) -> Callable[[Scope], Scope]:
 def _register_scopes() -> None:
     """Who sees which records. Imported here, not at the top, so that this module loads before
     the apps' models do (the middleware imports it)."""
+    from sidebar.incidents.models import GroupSession, Incident, MutualAid, Recusal
     from sidebar.safeguards.models import ConfidentialityException
     from sidebar.support.models import Assignment, CheckIn, SupportRequest
-    from sidebar.team.models import PeerProfile
+    from sidebar.team.models import OnCallShift, PeerProfile
     from sidebar.vault.services import holder_tags
 
     live = ("offered", "accepted")
@@ -247,10 +310,16 @@ def _register_scopes() -> None:
     @scope(SupportRequest)
     def _requests(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         held = roles_of(user)
-        if Role.TEAM_LEADER in held:
+        # a peer's debrief is between the peer and the clinical advisor
+        debrief = models.Q(source="debrief")
+        if Role.TEAM_LEADER in held and Role.CLINICAL_ADVISOR in held:
             return queryset
+        if Role.TEAM_LEADER in held:
+            return queryset.exclude(debrief & ~models.Q(data_key__holder_tag__in=holder_tags(user.pk)))
         # own requests and referrals (the views show referrals only as "received")
         mine = models.Q(data_key__holder_tag__in=holder_tags(user.pk))
+        if Role.CLINICAL_ADVISOR in held:
+            mine |= debrief
         if Role.PEER in held:
             mine |= models.Q(
                 assignments__peer__person__user=user,
@@ -283,6 +352,8 @@ def _register_scopes() -> None:
             return queryset.filter(person__user=user)
         return queryset.none()
 
+    _register_recruitment_scopes()
+
     @scope(ConfidentialityException)
     def _exceptions(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         held = roles_of(user)
@@ -291,6 +362,103 @@ def _register_scopes() -> None:
         if Role.PEER in held:
             return queryset.filter(raised_by=user)
         return queryset.none()  # never the program administrator, never leadership
+
+    @scope(OnCallShift)
+    def _shifts(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        return queryset if Role.TEAM_LEADER in roles_of(user) else queryset.none()
+
+    @scope(Incident)
+    def _incidents(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if roles_of(user) & {Role.TEAM_LEADER, Role.PROGRAM_ADMIN}:
+            return queryset
+        return queryset.none()
+
+    @scope(GroupSession)
+    def _group_sessions(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        held = roles_of(user)
+        if Role.TEAM_LEADER in held:
+            return queryset
+        if Role.PEER in held:
+            return queryset.filter(facilitators__person__user=user, facilitators__status__in=serving).distinct()
+        return queryset.none()
+
+    @scope(Recusal)
+    def _recusals(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        held = roles_of(user)
+        if Role.TEAM_LEADER in held:
+            return queryset
+        if Role.PEER in held:
+            return queryset.filter(peer__person__user=user, peer__status__in=serving)
+        return queryset.none()
+
+    @scope(MutualAid)
+    def _mutual_aid(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        return queryset if Role.TEAM_LEADER in roles_of(user) else queryset.none()
+
+    # Training: the team leader runs it; peers see the program (courses, sessions, polls,
+    # announcements) and only their own attendance (their record's page goes through PeerProfile).
+    from sidebar.training.models import Announcement, Attendance, Course, NeedsPoll, TrainingSession
+
+    def _training_team(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        return queryset if roles_of(user) & {Role.TEAM_LEADER, Role.PEER} else queryset.none()
+
+    for model in (Course, TrainingSession, NeedsPoll, Announcement):
+        scope(model)(_training_team)
+
+    @scope(Attendance)
+    def _attendance(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        held = roles_of(user)
+        if Role.TEAM_LEADER in held:
+            return queryset
+        if Role.PEER in held:
+            return queryset.filter(peer__person__user=user)
+        return queryset.none()
+
+
+def _register_recruitment_scopes() -> None:
+    """Recruitment: the team leader sees every round, nomination, application and score. Staff
+    see announced rounds and their own nominations (made, or of them) and applications; a
+    panelist sees their panels' interview candidates, and other panelists' scores for a candidate
+    only once they have submitted their own (a declared conflict opens nothing)."""
+    from sidebar.recruitment.models import Application, Nomination, PanelMember, Round, Score
+
+    @scope(Round)
+    def _rounds(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if Role.TEAM_LEADER in roles_of(user):
+            return queryset
+        on_panel = PanelMember.objects.filter(models.Q(user=user)).values("round_id")
+        return queryset.filter(models.Q(announced_at__isnull=False) | models.Q(pk__in=on_panel))
+
+    @scope(Nomination)
+    def _nominations(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if Role.TEAM_LEADER in roles_of(user):
+            return queryset
+        return queryset.filter(models.Q(nominated_by=user) | models.Q(nominee__user=user))
+
+    @scope(Application)
+    def _applications(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if Role.TEAM_LEADER in roles_of(user):
+            return queryset
+        on_panel = PanelMember.objects.filter(models.Q(user=user)).values("round_id")
+        return queryset.filter(
+            models.Q(person__user=user) | models.Q(round_id__in=on_panel, interview_at__isnull=False)
+        )
+
+    @scope(PanelMember)
+    def _panel(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if Role.TEAM_LEADER in roles_of(user):
+            return queryset
+        return queryset.filter(models.Q(user=user))
+
+    @scope(Score)
+    def _scores(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        if Role.TEAM_LEADER in roles_of(user):
+            return queryset
+        scored = Score.objects.filter(models.Q(panelist=user), conflict=False).values("application_id")
+        on_panel = PanelMember.objects.filter(models.Q(user=user)).values("round_id")
+        return queryset.filter(
+            models.Q(panelist=user) | models.Q(application_id__in=scored, application__round_id__in=on_panel)
+        )
 
 
 _scopes_registered = False

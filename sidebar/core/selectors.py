@@ -9,8 +9,11 @@ from sidebar.org.models import Person, Unit
 
 
 def person_for(user: Any) -> Person | None:
-    """The staff record of a signed-in user, with unit and tier in the same query."""
-    return Person.objects.select_related("unit", "rank_tier").filter(user=user).first()
+    """The staff record of a signed-in user, with unit and tier in the same query (and the
+    recruitment hint for the home page: sidebar.recruitment.selectors.with_home_hint)."""
+    from sidebar.recruitment.selectors import with_home_hint
+
+    return with_home_hint(Person.objects.select_related("unit", "rank_tier")).filter(user=user).first()
 
 
 def org_summary() -> dict[str, int]:

@@ -11,8 +11,11 @@ from sidebar import policy
 from sidebar.accounts.roles import Role
 from sidebar.core import selectors
 from sidebar.core.privacy import privacy_facts
+from sidebar.incidents import selectors as incident_selectors
 from sidebar.safeguards import selectors as safeguards_selectors
 from sidebar.support import selectors as support_selectors
+from sidebar.training import selectors as training_selectors
+from sidebar.training.models import Announcement
 
 
 @require_GET
@@ -27,7 +30,11 @@ def home(request: HttpRequest) -> HttpResponse:
         if Role.TEAM_LEADER in roles
         else None,
         "leadership": Role.LEADERSHIP in roles,
+        "incident_notices": incident_selectors.affected_peer_notices(request.user) if Role.PEER in roles else [],
         "unsigned_agreement": safeguards_selectors.unsigned_agreement_for(request.user) if Role.PEER in roles else None,
+        "announcements": training_selectors.latest_announcements(policy.visible_to(request.user, Announcement))
+        if Role.PEER in roles
+        else None,
         "waiting_exceptions": safeguards_selectors.waiting_count(request.user)
         if roles & {Role.CLINICAL_ADVISOR, Role.TEAM_LEADER}
         else None,

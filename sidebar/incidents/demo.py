@@ -60,12 +60,7 @@ def build_demo_incidents(*, seed: int = 2026, today: datetime.date | None = None
 def _threat(rng: random.Random, leader: User, today: datetime.date) -> None:
     day = today - datetime.timedelta(weeks=THREAT_WEEKS_AGO)
     # a unit of a dozen or so people, the kind a threat in a courtroom hallway touches
-    unit = (
-        Unit.objects.annotate(n=Count("people"))
-        .filter(n__gte=15, n__lte=30)
-        .order_by("n", "name")
-        .first()
-    )
+    unit = Unit.objects.annotate(n=Count("people")).filter(n__gte=15, n__lte=30).order_by("n", "name").first()
     if unit is None:
         return
     outside = PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE).exclude(person__unit=unit)

@@ -30,17 +30,18 @@ from django.http import Http404
 from django.utils import timezone
 
 from sidebar import policy
-from sidebar.org.models import Unit
+from sidebar.org.models import Agency, Unit
 from sidebar.safeguards.models import PolicyDocument, Signature
 from sidebar.safeguards.selectors import current_document
 from sidebar.support.categories import Language, Topic
 from sidebar.support.models import Assignment, Contact
-from sidebar.team.models import PeerProfile, PeerStatusChange
+from sidebar.team.models import OnCallShift, PeerProfile, PeerStatusChange
+from sidebar.training.selectors import with_training_hours
 
 LIVE = (Assignment.Status.OFFERED, Assignment.Status.ACCEPTED)
 
-# When a peer's load is flagged to the team leader. Module constants for now: they become agency
-# settings (next to the first-contact targets) once the agency set-up screens offer them.
+# When a peer's load is flagged to the team leader: above the agency's thresholds (Agency.load_max_hours,
+# Agency.load_max_heavy_contacts) in the last 30 days; these defaults apply before the agency is set up.
 LOAD_WINDOW_DAYS = 30
 MAX_HOURS_IN_WINDOW = 20  # flagged above this many hours of contacts in the window
 MAX_HEAVY_CONTACTS_IN_WINDOW = 3  # flagged above this many contacts with a heavy topic in the window
@@ -94,7 +95,8 @@ def with_load(peers: QuerySet[PeerProfile], *, today: datetime.date | None = Non
     """``peers`` annotated with their load: ``open_cases`` (live assignments), ``window_minutes``
     (minutes of contacts in the last 30 days), and what the flag counts — the same, but only
     since the team leader last cleared the flag: ``flag_open_cases``, ``flag_minutes``,
-    ``flag_heavy_contacts``."""
+    ``flag_heavy_contacts`` — with the agency's thresholds (``max_hours``, ``max_heavy_contacts``)
+    and whether the on-call rota has them on call today (``on_rota_today``)."""
     today = today or timezone.localdate()
     since = today - datetime.timedelta(days=LOAD_WINDOW_DAYS - 1)
     cleared = Coalesce(OuterRef("load_flag_cleared_at"), Value(_NEVER_CLEARED), output_field=DateTimeField())
@@ -102,12 +104,20 @@ def with_load(peers: QuerySet[PeerProfile], *, today: datetime.date | None = Non
     recent = Contact.objects.filter(peer=OuterRef("pk"), date__gte=since)
     counted = recent.filter(created_at__gt=cleared)
     heavy = counted.annotate(topics_text=Cast("topics", TextField())).filter(_tagged_with_any(HEAVY_TOPICS))
+    agency = Agency.objects.order_by("pk")
+    shift_today = OnCallShift.objects.filter(peer=OuterRef("pk"), starts_on__lte=today, ends_on__gte=today)
     return peers.annotate(
         open_cases=_count(live),
         window_minutes=_minutes(recent),
         flag_open_cases=_count(live.filter(offered_at__gt=cleared)),
         flag_minutes=_minutes(counted),
         flag_heavy_contacts=_count(heavy),
+        # the agency's thresholds ride along in the same query (one agency per deployment)
+        max_hours=Coalesce(Subquery(agency.values("load_max_hours")[:1]), Value(MAX_HOURS_IN_WINDOW)),
+        max_heavy_contacts=Coalesce(
+            Subquery(agency.values("load_max_heavy_contacts")[:1]), Value(MAX_HEAVY_CONTACTS_IN_WINDOW)
+        ),
+        on_rota_today=Exists(shift_today),
     )
 
 
@@ -129,9 +139,9 @@ def flag_reasons(peer: Any, *, besides_capacity: bool = False) -> list[str]:
     reasons = []
     if not besides_capacity and peer.flag_open_cases >= max(peer.capacity, 1):
         reasons.append(f"{peer.flag_open_cases} open requests, at capacity ({peer.capacity})")
-    if peer.flag_minutes > MAX_HOURS_IN_WINDOW * 60:
+    if peer.flag_minutes > peer.max_hours * 60:
         reasons.append(f"{hours(peer.flag_minutes)} hours of contacts in {LOAD_WINDOW_DAYS} days")
-    if peer.flag_heavy_contacts > MAX_HEAVY_CONTACTS_IN_WINDOW:
+    if peer.flag_heavy_contacts > peer.max_heavy_contacts:
         reasons.append(
             f"{peer.flag_heavy_contacts} contacts about suicide or a critical incident in {LOAD_WINDOW_DAYS} days"
         )
@@ -191,7 +201,9 @@ def directory(*, language: str = "", level: str = "", unit: Unit | None = None) 
     anyone = matching.Need(person_id=None)
     return [
         DirectoryEntry(peer=peer, available=not matching.ineligibility(anyone, candidate_from(peer, today)))
-        for peer in peers.select_related("person__unit", "person__rank_tier").order_by("person__full_name")
+        for peer in peers.select_related("person__unit", "person__rank_tier")
+        .defer("photo")  # the directory links to each photo; it does not load them
+        .order_by("person__full_name")
     ]
 
 
@@ -199,8 +211,10 @@ def directory(*, language: str = "", level: str = "", unit: Unit | None = None) 
 
 
 def roster() -> list[Any]:
-    """Every peer profile with its load, agreement and flag, working team first (two queries)."""
+    """Every peer profile with its load, agreement, flag and continuing-education hours this year
+    (``training_hours_this_year``), working team first (two queries)."""
     peers = with_agreement(with_load(PeerProfile.objects.all())).select_related("person__unit")
+    peers = with_training_hours(peers, year=timezone.localdate().year)
     rows = [_for_roster(peer) for peer in peers]
     order = {status: n for n, status in enumerate(STATUS_ORDER)}
     rows.sort(key=lambda peer: (order[PeerProfile.Status(peer.status)], peer.person.full_name))
@@ -230,3 +244,34 @@ def status_history(peer: PeerProfile) -> QuerySet[PeerStatusChange]:
 def own_profile(user: Any) -> PeerProfile | None:
     """The signed-in peer's own profile (None: they have none yet)."""
     return PeerProfile.objects.select_related("person__unit").filter(person__user=user).first()
+
+
+# --- the on-call rota -------------------------------------------------------------------------------
+
+ROTA_WEEKS = 8
+
+
+def rota(*, today: datetime.date | None = None) -> QuerySet[OnCallShift]:
+    """Stretches on call from today to eight weeks ahead, soonest first."""
+    today = today or timezone.localdate()
+    return (
+        OnCallShift.objects.filter(ends_on__gte=today, starts_on__lte=today + datetime.timedelta(weeks=ROTA_WEEKS))
+        .select_related("peer__person")
+        .order_by("starts_on", "peer__person__full_name")
+    )
+
+
+def own_shifts(peer: PeerProfile, *, today: datetime.date | None = None) -> QuerySet[OnCallShift]:
+    today = today or timezone.localdate()
+    return peer.on_call_shifts.filter(ends_on__gte=today).order_by("starts_on")
+
+
+def directory_photo(peer_id: uuid.UUID) -> tuple[bytes, str] | None:
+    """The photo of a peer the directory shows (active, on an active staff record), or None."""
+    found = (
+        PeerProfile.objects.filter(pk=peer_id, status=PeerProfile.Status.ACTIVE, person__is_active=True)
+        .exclude(photo_type="")
+        .values_list("photo", "photo_type")
+        .first()
+    )
+    return (bytes(found[0]), found[1]) if found else None

@@ -34,12 +34,33 @@ REVIEWED_FREE_TEXT: dict[str, str] = {
     "safeguards.PolicyDocument.body": "the agency's published policy, about no one",
     "support.AnonymousTicket.code": "a random ticket code",
     "support.AnonymousTicket.passphrase_hash": "a password hash",
+    "incidents.GroupSession.place": "a room or a video link, sent to every invited unit",
+    "incidents.MutualAid.other_agency": "the name of another public agency",
     "team.PeerProfile.introduction": "the peer's own words about themself for the directory, never about a contact",
+    "training.Course.name": "a kind of training (an editable list entry)",
+    "training.Course.description": "what a course teaches, about no one",
+    "training.TrainingSession.trainer": "the professional who gives a training session",
+    "training.TrainingSession.place": "a training room, shown to the team",
+    "training.NeedsPoll.question": "the team leader's question about training needs",
+    "training.PollChoice.label": "a course or topic the team leader offers; peers only tick choices",
+    "training.Announcement.title": "news for the whole team (a webinar, a session); the form forbids writing about a person",
+    "training.Announcement.body": "news for the whole team (a webinar, a session); the form forbids writing about a person",
+    "recruitment.Round.title": "the team leader's recruitment round, about no one",
+    "recruitment.Round.job_description": "the team leader's job description, about no one",
+    "recruitment.Round.announcement": "the team leader's announcement e-mail, about no one",
+    "recruitment.Nomination.reason": "why a colleague would make a good peer supporter (recruitment, never a contact)",
 }
 
 # Support contacts and everything around them: not even a reviewed free-text field may live here.
 CONTACT_APPS = ("support", "safeguards", "incidents")
-CONTACT_EXEMPT = {"support.AnonymousTicket.code", "support.AnonymousTicket.passphrase_hash"}
+CONTACT_EXEMPT = {
+    "support.AnonymousTicket.code",
+    "support.AnonymousTicket.passphrase_hash",
+    # Group sessions are announced to whole units: where they meet is public to those invited.
+    "incidents.GroupSession.place",
+    # The agency helped or helping: another public body, never a person.
+    "incidents.MutualAid.other_agency",
+}
 
 
 def free_text_fields() -> set[str]:

@@ -83,17 +83,70 @@ EXPECTED: dict[str, dict[str, str]] = {
     "support:answer": only("peer", outcome=OK),  # GET: 405
     "support:log_contact": only("peer", outcome=OK),  # GET: 405
     "support:check_in_done": only("peer", outcome=OK),  # GET: 405
+    "support:debrief": only("peer"),
+    "support:debriefs": only("clinical_advisor"),
+    "support:debrief_done": only("clinical_advisor", outcome=OK),  # GET: 405
     # --- the team (sidebar/team/urls.py) ---
     "team:directory": signed_in(),
     "team:me": only("peer"),  # the cast's peer has no profile yet: a page that says so
+    "team:photo": {**everyone(NOT_FOUND), "anonymous": LOGIN, NO_MFA: MFA},  # any signed-in user; unknown id
     "team:roster": only("team_leader"),
     "team:peer": only("team_leader", outcome=NOT_FOUND),
     "team:set_on_call": only("team_leader", outcome=OK),  # GET: 405
     "team:change_status": only("team_leader", outcome=OK),  # GET: 405
     "team:clear_flag": only("team_leader", outcome=OK),  # GET: 405
+    "team:rota": only("team_leader"),
+    "team:rota_remove": only("team_leader", outcome=OK),  # GET: 405
     # --- recruitment (sidebar/recruitment/urls.py) ---
+    "recruitment:join": signed_in(),
+    "recruitment:round": {**everyone(NOT_FOUND), "anonymous": LOGIN, NO_MFA: MFA},
+    "recruitment:nominate": {**everyone(NOT_FOUND), "anonymous": LOGIN, NO_MFA: MFA},
+    "recruitment:apply": {**everyone(NOT_FOUND), "anonymous": LOGIN, NO_MFA: MFA},
+    "recruitment:decline": signed_in(),  # GET: 405
+    "recruitment:manage": only("team_leader"),
+    "recruitment:new_round": only("team_leader"),
+    "recruitment:manage_round": only("team_leader", outcome=NOT_FOUND),
+    "recruitment:edit_round": only("team_leader", outcome=NOT_FOUND),
+    "recruitment:announce": only("team_leader", outcome=OK),  # GET: 405
+    "recruitment:set_panel": only("team_leader", outcome=OK),  # GET: 405
+    "recruitment:application": only("team_leader", outcome=NOT_FOUND),
+    "recruitment:move": only("team_leader", outcome=OK),  # GET: 405
+    "recruitment:decide": only("team_leader", outcome=OK),  # GET: 405
+    "recruitment:onboarding": only("team_leader"),
+    "recruitment:activate": only("team_leader", outcome=OK),  # GET: 405
+    "recruitment:panel": only("peer", "team_leader", "clinical_advisor"),
+    "recruitment:score": only("peer", "team_leader", "clinical_advisor", outcome=NOT_FOUND),
     # --- training (sidebar/training/urls.py) ---
+    "training:index": only("peer", "team_leader"),  # a peer is sent on to their own record
+    "training:my_record": only("peer"),  # the cast's peer has no profile yet: a page that says so
+    "training:record": only("peer", "team_leader", outcome=NOT_FOUND),  # a peer's scope: their own only
+    "training:compliance": only("team_leader"),
+    "training:courses": only("team_leader"),
+    "training:course_new": only("team_leader"),
+    "training:course_edit": only("team_leader", outcome=NOT_FOUND),
+    "training:sessions": only("team_leader"),
+    "training:session_new": only("team_leader"),
+    "training:session": only("team_leader", outcome=NOT_FOUND),
+    "training:session_edit": only("team_leader", outcome=NOT_FOUND),
+    "training:polls": only("peer", "team_leader"),
+    "training:poll_new": only("team_leader"),
+    "training:poll_answer": only("peer", outcome=NOT_FOUND),
+    "training:poll_results": only("team_leader", outcome=NOT_FOUND),
+    "training:poll_close": only("team_leader", outcome=OK),  # GET: 405
+    "training:announcements": only("peer", "team_leader"),
+    "training:announcement_new": only("team_leader"),
     # --- critical incidents (sidebar/incidents/urls.py) ---
+    "incidents:list": only("team_leader", "program_admin"),
+    "incidents:new": only("team_leader", "program_admin"),
+    "incidents:detail": only("team_leader", "program_admin", outcome=NOT_FOUND),
+    "incidents:follow_up": only("team_leader", outcome=OK),  # GET: 405
+    "incidents:board": only("team_leader", outcome=NOT_FOUND),
+    "incidents:session_new": only("team_leader", outcome=NOT_FOUND),
+    "incidents:session": only("team_leader", outcome=NOT_FOUND),
+    "incidents:session_ics": only("team_leader", "peer", outcome=NOT_FOUND),
+    "incidents:opt_in": only("peer", outcome=OK),  # GET: 405
+    "incidents:mutual_aid": only("team_leader"),
+    "incidents:mutual_aid_end": only("team_leader", outcome=OK),  # GET: 405
     # --- anonymous tickets (sidebar/support/ticket_urls.py) ---
     # public: the person has no account (signed-in visitors see the pages, but cannot open a ticket)
     "tickets:new": everyone(),
@@ -167,13 +220,44 @@ SAMPLES: dict[str, dict[str, str] | str] = {
     "support:answer": {"assignment_id": SAMPLE_OBJECT},
     "support:log_contact": {"assignment_id": SAMPLE_OBJECT},
     "support:check_in_done": {"check_in_id": SAMPLE_OBJECT},
+    "support:debrief_done": {"request_id": SAMPLE_OBJECT},
     "team:peer": {"peer_id": SAMPLE_OBJECT},
+    "team:photo": {"peer_id": SAMPLE_OBJECT},
     "team:set_on_call": {"peer_id": SAMPLE_OBJECT},
     "team:change_status": {"peer_id": SAMPLE_OBJECT},
     "team:clear_flag": {"peer_id": SAMPLE_OBJECT},
+    "team:rota_remove": {"shift_id": SAMPLE_OBJECT},
     # --- recruitment samples ---
+    "recruitment:round": {"round_id": SAMPLE_OBJECT},
+    "recruitment:nominate": {"round_id": SAMPLE_OBJECT},
+    "recruitment:apply": {"round_id": SAMPLE_OBJECT},
+    "recruitment:decline": {"round_id": SAMPLE_OBJECT},
+    "recruitment:manage_round": {"round_id": SAMPLE_OBJECT},
+    "recruitment:edit_round": {"round_id": SAMPLE_OBJECT},
+    "recruitment:announce": {"round_id": SAMPLE_OBJECT},
+    "recruitment:set_panel": {"round_id": SAMPLE_OBJECT},
+    "recruitment:application": {"application_id": SAMPLE_OBJECT},
+    "recruitment:move": {"application_id": SAMPLE_OBJECT},
+    "recruitment:decide": {"application_id": SAMPLE_OBJECT},
+    "recruitment:activate": {"peer_id": SAMPLE_OBJECT},
+    "recruitment:score": {"application_id": SAMPLE_OBJECT},
     # --- training samples ---
+    "training:record": {"peer_id": SAMPLE_OBJECT},
+    "training:course_edit": {"course_id": SAMPLE_OBJECT},
+    "training:session": {"session_id": SAMPLE_OBJECT},
+    "training:session_edit": {"session_id": SAMPLE_OBJECT},
+    "training:poll_answer": {"poll_id": SAMPLE_OBJECT},
+    "training:poll_results": {"poll_id": SAMPLE_OBJECT},
+    "training:poll_close": {"poll_id": SAMPLE_OBJECT},
     # --- critical incident samples ---
+    "incidents:detail": {"pk": SAMPLE_OBJECT},
+    "incidents:follow_up": {"pk": SAMPLE_OBJECT},
+    "incidents:board": {"pk": SAMPLE_OBJECT},
+    "incidents:session_new": {"pk": SAMPLE_OBJECT},
+    "incidents:session": {"pk": SAMPLE_OBJECT},
+    "incidents:session_ics": {"pk": SAMPLE_OBJECT},
+    "incidents:opt_in": {"pk": SAMPLE_OBJECT},
+    "incidents:mutual_aid_end": {"pk": SAMPLE_OBJECT},
     "safeguards:document": {"kind": "team_agreement"},
     "safeguards:publish": {"kind": "team_agreement"},
     "safeguards:raise": {"request_id": SAMPLE_OBJECT},

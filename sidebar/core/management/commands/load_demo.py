@@ -8,9 +8,13 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from sidebar.incidents.demo import build_demo_incidents
 from sidebar.org.demo import DemoAccounts, build_demo_agency, demo_accounts
 from sidebar.org.models import Agency, Person
+from sidebar.recruitment.demo import build_demo_recruitment
 from sidebar.support.demo import build_demo_support, support_summary
+from sidebar.team.demo import build_demo_rota
+from sidebar.training.demo import build_demo_training
 
 
 class Command(BaseCommand):
@@ -35,6 +39,10 @@ class Command(BaseCommand):
             else:
                 accounts = build_demo_agency(seed=options["seed"])
                 build_demo_support(seed=options["seed"])  # a year of the program, in the same transaction
+                build_demo_incidents(seed=options["seed"])  # a threat ten weeks ago, an injury, mutual aid
+                build_demo_rota()  # who is on call, week by week
+                build_demo_recruitment(seed=options["seed"])  # a recruitment round in progress
+                build_demo_training(seed=options["seed"])  # its training year, from the team it built
                 self.stdout.write(self.style.SUCCESS(f"Loaded the demo agency: {Person.objects.count()} people."))
             # Counted from the database on every run, so a second run prints the same line.
             summary = support_summary()
