@@ -6,17 +6,20 @@ from __future__ import annotations
 import os
 import socket
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message
 
 import pytest
 from aiosmtpd.controller import Controller
+from allauth.mfa.models import Authenticator
+from django.test import Client
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 
-from tests.factories import CAST_PASSWORD, Cast, make_cast
+from sidebar.accounts.models import User
+from tests.factories import CAST_PASSWORD, Cast, activate_totp, make_cast
 
 # Property tests explore new examples on a developer's machine; in CI (CI=true) they replay a
 # fixed sequence, so a landing never depends on luck, and a loaded CI machine is not "too slow".
@@ -33,6 +36,27 @@ hypothesis_settings.load_profile("sidebar")
 def cast(db: None) -> Cast:
     """One account per role (all with staff records) and an outsider with no role at all."""
     return make_cast()
+
+
+SignedIn = Callable[[User], Client]
+
+
+@pytest.fixture
+def signed_in(db: None) -> SignedIn:
+    """A client signed in as ``user`` (one per user); privileged accounts have two-factor set up."""
+    clients: dict[object, Client] = {}
+
+    def client_for(user: User) -> Client:
+        # checked on every call: a role granted during the test (a selected candidate becomes a
+        # peer) needs two-factor sign-in from then on
+        if user.role_memberships.exists() and not Authenticator.objects.filter(user=user).exists():
+            activate_totp(user)
+        if user.pk not in clients:
+            clients[user.pk] = Client()
+            clients[user.pk].force_login(user)
+        return clients[user.pk]
+
+    return client_for
 
 
 def free_port() -> int:
@@ -80,4 +104,4 @@ def smtp_server(settings: pytest.FixtureRequest) -> Iterator[Mailbox]:
         controller.stop()
 
 
-__all__ = ["CAST_PASSWORD", "Cast", "Mailbox", "cast", "smtp_server"]
+__all__ = ["CAST_PASSWORD", "Cast", "Mailbox", "SignedIn", "cast", "signed_in", "smtp_server"]

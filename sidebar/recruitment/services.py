@@ -24,6 +24,7 @@ from sidebar.recruitment import notify
 from sidebar.recruitment.models import Application, Nomination, PanelMember, Round, Score
 from sidebar.recruitment.selectors import onboarding_checklist
 from sidebar.team.models import PeerProfile, PeerStatusChange
+from sidebar.team.services import move_status
 
 Stage = Application.Status
 PeerStatus = PeerProfile.Status
@@ -371,16 +372,4 @@ def activate(*, peer: PeerProfile, by: User, request: HttpRequest | None = None)
     missing = [item.label for item in onboarding_checklist(locked) if not item.done]
     if missing:
         raise RecruitmentError("Not yet: the onboarding checklist is incomplete (" + "; ".join(missing) + ").")
-    change = PeerStatusChange.objects.create(
-        peer=locked, from_status=locked.status, to_status=PeerStatus.ACTIVE, at=timezone.now(), by=by
-    )
-    locked.status = PeerStatus.ACTIVE
-    locked.save(update_fields=["status", "updated_at"])
-    record(
-        action=Action.ROSTER_CHANGED,
-        actor=by,
-        obj=locked,
-        detail=f"status:{change.from_status}:{change.to_status}",
-        request=request,
-    )
-    return change
+    return move_status(locked, to=PeerStatus.ACTIVE, by=by, request=request)

@@ -96,6 +96,36 @@ def clear_load_flag(*, peer: PeerProfile, by: User, request: HttpRequest | None 
     return locked
 
 
+def move_status(
+    locked: PeerProfile,
+    *,
+    to: Status,
+    by: User,
+    request: HttpRequest | None = None,
+    at: datetime.datetime | None = None,
+) -> PeerStatusChange:
+    """The one way a status changes (``locked``: a row the caller holds under lock): dated in
+    the history, audited, and off the manual on-call flag when no longer active. Callers check
+    that the move is allowed."""
+    change = PeerStatusChange.objects.create(
+        peer=locked, from_status=locked.status, to_status=to, at=at or timezone.now(), by=by
+    )
+    locked.status = to
+    fields = ["status", "updated_at"]
+    if to != Status.ACTIVE and locked.on_call:
+        locked.on_call = False
+        fields.append("on_call")
+    locked.save(update_fields=fields)
+    record(
+        action=Action.ROSTER_CHANGED,
+        actor=by,
+        obj=locked,
+        detail=f"status:{change.from_status}:{change.to_status}",
+        request=request,
+    )
+    return change
+
+
 @transaction.atomic
 def change_status(
     *, peer: PeerProfile, to: Status | str, by: User, request: HttpRequest | None = None
@@ -111,24 +141,11 @@ def change_status(
             f"A peer supporter who is {locked.get_status_display().lower()} cannot be made {to.label.lower()} here."
         )
     now = timezone.now()
-    change = PeerStatusChange.objects.create(peer=locked, from_status=locked.status, to_status=to, at=now, by=by)
-    locked.status = to
-    fields = ["status", "updated_at"]
-    if to != Status.ACTIVE and locked.on_call:
-        locked.on_call = False
-        fields.append("on_call")
-    locked.save(update_fields=fields)
+    change = move_status(locked, to=to, by=by, request=request, at=now)
     if to != Status.ACTIVE:  # off the rota from today on
         today = timezone.localdate()
         locked.on_call_shifts.filter(starts_on__gte=today).delete()
         locked.on_call_shifts.filter(ends_on__gte=today).update(ends_on=today - datetime.timedelta(days=1))
-    record(
-        action=Action.ROSTER_CHANGED,
-        actor=by,
-        obj=locked,
-        detail=f"status:{change.from_status}:{change.to_status}",
-        request=request,
-    )
     if to in LEFT:
         return_requests_to_queue(peer=locked, at=now, by=by, request=request)
     return change

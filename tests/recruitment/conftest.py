@@ -3,35 +3,14 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 
 import pytest
-from allauth.mfa.models import Authenticator
-from django.test import Client
 from django.utils import timezone
 
 from sidebar.accounts.models import User
 from sidebar.recruitment import services
 from sidebar.recruitment.models import DEFAULT_QUESTIONS, DEFAULT_RUBRIC, Round
-from tests.factories import Cast, activate_totp
-
-SignedIn = Callable[[User], Client]
-
-
-@pytest.fixture
-def signed_in(db: None) -> SignedIn:
-    """A client signed in as ``user`` (one per user); privileged accounts have two-factor set up."""
-    clients: dict[object, Client] = {}
-
-    def client_for(user: User) -> Client:
-        if user.role_memberships.exists() and not Authenticator.objects.filter(user=user).exists():
-            activate_totp(user)
-        if user.pk not in clients:
-            clients[user.pk] = Client()
-            clients[user.pk].force_login(user)
-        return clients[user.pk]
-
-    return client_for
+from tests.factories import Cast
 
 
 def make_round(by: User, *, announce: bool = True, days_open: int = 14, **fields: object) -> Round:

@@ -15,8 +15,9 @@ from sidebar.audit.models import Action, AuditEvent
 from sidebar.recruitment import selectors, services
 from sidebar.recruitment.models import Application, Nomination, Round, Score
 from sidebar.team.models import PeerProfile, PeerStatusChange
+from tests.conftest import SignedIn
 from tests.factories import Cast, UnitFactory, make_account, sign_current_agreement
-from tests.recruitment.conftest import SignedIn, answers_for, make_round
+from tests.recruitment.conftest import answers_for, make_round
 
 pytestmark = pytest.mark.django_db
 

@@ -3,34 +3,12 @@ has accepted (so the peer may raise an exception on it)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
-from allauth.mfa.models import Authenticator
-from django.test import Client
 
 from sidebar.accounts.models import User
 from sidebar.support import services as support
 from sidebar.support.models import SupportRequest
-from tests.factories import Cast, activate_totp, ask_as, make_peer
-
-SignedIn = Callable[[User], Client]
-
-
-@pytest.fixture
-def signed_in(db: None) -> SignedIn:
-    """A client signed in as ``user`` (one per user), with two-factor sign-in set up."""
-    clients: dict[object, Client] = {}
-
-    def client_for(user: User) -> Client:
-        if user.pk not in clients:
-            if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
-                activate_totp(user)
-            clients[user.pk] = Client()
-            clients[user.pk].force_login(user)
-        return clients[user.pk]
-
-    return client_for
+from tests.factories import Cast, ask_as, make_peer
 
 
 def accepted_request(*, peer: User, leader: User, asker: User) -> SupportRequest:

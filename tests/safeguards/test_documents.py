@@ -9,8 +9,8 @@ from sidebar.accounts.roles import Role
 from sidebar.audit.models import Action, AuditEvent
 from sidebar.safeguards import selectors, services
 from sidebar.safeguards.models import PolicyDocument, Signature
+from tests.conftest import SignedIn
 from tests.factories import make_account, publish_agreement
-from tests.safeguards.conftest import SignedIn
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,9 @@ from sidebar.support.categories import ExceptionCategory
 from sidebar.support.models import Assignment
 from sidebar.vault import services as vault
 from sidebar.vault.models import SealedValue
+from tests.conftest import SignedIn
 from tests.factories import ask_as, make_account, make_peer
-from tests.safeguards.conftest import SignedIn, accepted_request
+from tests.safeguards.conftest import accepted_request
 
 pytestmark = pytest.mark.django_db
 

@@ -4,37 +4,16 @@ from __future__ import annotations
 
 import datetime
 import itertools
-from collections.abc import Callable
 
-import pytest
-from allauth.mfa.models import Authenticator
-from django.test import Client
 from django.utils import timezone
 
 from sidebar.accounts.models import User
 from sidebar.org.models import Unit
 from sidebar.support.models import Assignment, Contact
 from sidebar.team.models import PeerProfile
-from tests.factories import activate_totp, ask_as, make_account
+from tests.factories import ask_as, make_account
 
-SignedIn = Callable[[User], Client]
 _askers = itertools.count()
-
-
-@pytest.fixture
-def signed_in(db: None) -> SignedIn:
-    """A client signed in as ``user`` (one per user); privileged accounts have two-factor set up."""
-    clients: dict[object, Client] = {}
-
-    def client_for(user: User) -> Client:
-        if user.pk not in clients:
-            if user.role_memberships.exists() and not Authenticator.objects.filter(user=user).exists():
-                activate_totp(user)
-            clients[user.pk] = Client()
-            clients[user.pk].force_login(user)
-        return clients[user.pk]
-
-    return client_for
 
 
 def colleague(name: str, *, unit: Unit | None = None) -> User:

@@ -11,8 +11,9 @@ from django.utils import timezone
 
 from sidebar.accounts.roles import Role
 from sidebar.team.models import PeerProfile
+from tests.conftest import SignedIn
 from tests.factories import UnitFactory, make_account, make_peer
-from tests.team.conftest import SignedIn, colleague, contact, live_assignment
+from tests.team.conftest import colleague, contact, live_assignment
 
 pytestmark = pytest.mark.django_db
 

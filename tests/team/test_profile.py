@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sidebar.team.models import PeerProfile
+from tests.conftest import SignedIn
 from tests.factories import make_peer
-from tests.team.conftest import SignedIn
 
 pytestmark = pytest.mark.django_db
 

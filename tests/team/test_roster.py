@@ -18,8 +18,9 @@ from sidebar.support.models import Assignment, CheckIn, SupportRequest
 from sidebar.support.selectors import candidates, ineligibility_reasons, suggestions_for
 from sidebar.team import selectors, services
 from sidebar.team.models import PeerProfile, PeerStatusChange
+from tests.conftest import SignedIn
 from tests.factories import ask_as, make_peer, publish_agreement
-from tests.team.conftest import SignedIn, colleague, contact, live_assignment
+from tests.team.conftest import colleague, contact, live_assignment
 
 pytestmark = pytest.mark.django_db
 

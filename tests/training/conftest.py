@@ -3,35 +3,11 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from decimal import Decimal
 
-import pytest
-from allauth.mfa.models import Authenticator
-from django.test import Client
-
-from sidebar.accounts.models import User
 from sidebar.team.models import PeerProfile
 from sidebar.training.models import Attendance, Course, TrainingSession
-from tests.factories import activate_totp, make_account, make_peer
-
-SignedIn = Callable[[User], Client]
-
-
-@pytest.fixture
-def signed_in(db: None) -> SignedIn:
-    """A client signed in as ``user`` (one per user); privileged accounts have two-factor set up."""
-    clients: dict[object, Client] = {}
-
-    def client_for(user: User) -> Client:
-        if user.pk not in clients:
-            if user.role_memberships.exists() and not Authenticator.objects.filter(user=user).exists():
-                activate_totp(user)
-            clients[user.pk] = Client()
-            clients[user.pk].force_login(user)
-        return clients[user.pk]
-
-    return client_for
+from tests.factories import make_account, make_peer
 
 
 def member(name: str, **fields: object) -> PeerProfile:

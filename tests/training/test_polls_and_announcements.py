@@ -11,8 +11,9 @@ from django.urls import reverse
 from sidebar.audit.models import Action, AuditEvent
 from sidebar.training import services
 from sidebar.training.models import Course, NeedsPoll, PollChoice, PollRespondent
+from tests.conftest import SignedIn
 from tests.factories import make_peer
-from tests.training.conftest import SignedIn, member
+from tests.training.conftest import member
 
 pytestmark = pytest.mark.django_db
 

@@ -17,8 +17,9 @@ from sidebar.team.models import PeerProfile
 from sidebar.training import services
 from sidebar.training.models import Attendance, Course, TrainingSession
 from sidebar.training.selectors import agency_today, training_record
+from tests.conftest import SignedIn
 from tests.factories import make_peer
-from tests.training.conftest import SignedIn, attended, course, held, member
+from tests.training.conftest import attended, course, held, member
 
 pytestmark = pytest.mark.django_db
 
