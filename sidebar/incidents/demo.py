@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import random
+import zoneinfo
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -20,6 +21,7 @@ from sidebar.incidents import notify, selectors, services
 from sidebar.incidents.models import GroupSession, Incident
 from sidebar.org.demo import demo_accounts
 from sidebar.org.models import Person, Unit
+from sidebar.org.selectors import current_agency
 from sidebar.support import notify as support_notify
 from sidebar.support import services as support
 from sidebar.support.categories import ContactMode, ResponseType, Topic
@@ -41,7 +43,9 @@ def _no_mail() -> Iterator[None]:
 
 
 def _moment(day: datetime.date, hour: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
+    """``hour`` o'clock on ``day`` in the agency's time zone (load_demo runs outside a request)."""
+    zone = zoneinfo.ZoneInfo(current_agency().timezone)
+    return datetime.datetime.combine(day, datetime.time(hour), tzinfo=zone)
 
 
 def build_demo_incidents(*, seed: int = 2026, today: datetime.date | None = None) -> None:

@@ -89,6 +89,9 @@ def build_demo_recruitment(*, seed: int = 2026) -> Round | None:
             audience=Round.Audience.ALL,
         )
         services.announce_round(round_=round_, by=leader)
+        # announced the day the window opened (the service stamps "now")
+        opened = timezone.make_aware(datetime.datetime.combine(round_.opens_on, datetime.time(17)))
+        Round.objects.filter(pk=round_.pk).update(announced_at=opened)
         round_.refresh_from_db()
         # nominations: two candidates who then applied, one who declined, and the demo staff account
         for nominee, nominator, reason in (
