@@ -106,6 +106,7 @@ URL_RULES: dict[str, Rule] = {
     # --- the team (sidebar/team/urls.py, namespace "team") ---
     "team:directory": SIGNED_IN,  # every staff member chooses whom to ask
     "team:me": only(Role.PEER),
+    "team:step_down": only(Role.PEER),  # their own profile only
     "team:photo": SIGNED_IN,  # an active peer's directory photo (404 for anyone else's)
     "team:roster": only(Role.TEAM_LEADER),
     "team:peer": only(Role.TEAM_LEADER),

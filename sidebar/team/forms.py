@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sidebar.org.models import Unit
 from sidebar.support.categories import Language, Topic
-from sidebar.team.models import PeerProfile
+from sidebar.team.models import PeerProfile, PeerStatusChange
 from sidebar.team.photos import MAX_BYTES, PhotoError, clean_photo
 from sidebar.team.selectors import directory_units
 from sidebar.team.services import STATUS_CHANGES
@@ -122,6 +122,19 @@ class StatusForm(forms.Form):
         "they are off the directory and the suggestions at once, lose access to their requests, and those "
         "requests go back to the queue for someone else.",
     )
+
+    reason = forms.ChoiceField(
+        label="Reason for a removal",
+        required=False,
+        choices=[("", "Choose…"), *PeerStatusChange.RemovalReason.choices],
+        help_text="For a removal only: the category, for the record. Write nothing else down.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("status") == PeerProfile.Status.REMOVED and not data.get("reason"):
+            self.add_error("reason", "Choose the reason for the removal.")
+        return data
 
     def __init__(self, *args: Any, peer: PeerProfile, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

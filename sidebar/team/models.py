@@ -69,7 +69,15 @@ class PeerProfile(models.Model):
 
 
 class PeerStatusChange(models.Model):
-    """One dated step in a peer's status history (who changed it, from what, to what)."""
+    """One dated step in a peer's status history (who changed it, from what, to what, and for a
+    removal, the reason's category — never a story)."""
+
+    class RemovalReason(models.TextChoices):
+        CONFIDENTIALITY = "confidentiality", "Breach of confidentiality"
+        CONDUCT = "conduct", "Conduct or policy violation"
+        REQUIREMENTS = "requirements", "No longer meets the requirements (training, agreement)"
+        ROLE_CHANGE = "role_change", "Change of job or role"
+        OTHER = "other", "Other"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     peer = models.ForeignKey(PeerProfile, on_delete=models.CASCADE, related_name="status_changes")
@@ -77,6 +85,7 @@ class PeerStatusChange(models.Model):
     to_status = models.CharField(max_length=20, choices=PeerProfile.Status.choices)
     at = models.DateTimeField()
     by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    reason = models.CharField(max_length=20, choices=RemovalReason.choices, blank=True)
 
     class Meta:
         ordering = ["-at"]

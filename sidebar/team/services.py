@@ -103,12 +103,13 @@ def move_status(
     by: User,
     request: HttpRequest | None = None,
     at: datetime.datetime | None = None,
+    reason: str = "",
 ) -> PeerStatusChange:
     """The one way a status changes (``locked``: a row the caller holds under lock): dated in
     the history, audited, and off the manual on-call flag when no longer active. Callers check
     that the move is allowed."""
     change = PeerStatusChange.objects.create(
-        peer=locked, from_status=locked.status, to_status=to, at=at or timezone.now(), by=by
+        peer=locked, from_status=locked.status, to_status=to, at=at or timezone.now(), by=by, reason=reason
     )
     locked.status = to
     fields = ["status", "updated_at"]
@@ -128,7 +129,7 @@ def move_status(
 
 @transaction.atomic
 def change_status(
-    *, peer: PeerProfile, to: Status | str, by: User, request: HttpRequest | None = None
+    *, peer: PeerProfile, to: Status | str, by: User, reason: str = "", request: HttpRequest | None = None
 ) -> PeerStatusChange:
     """Move a peer between active and leave, or off the team. Dated in the status history and
     audited. Off the team means at once: off the rota, out of the directory and suggestions,
@@ -136,12 +137,14 @@ def change_status(
     else (the policy scopes already refuse a peer who is not serving)."""
     locked = _locked(peer)
     to = Status(to)
+    if to == Status.REMOVED and reason not in PeerStatusChange.RemovalReason.values:
+        raise RosterError("Choose the reason for the removal (its category only).")
     if to not in STATUS_CHANGES.get(locked.status, ()):
         raise RosterError(
             f"A peer supporter who is {locked.get_status_display().lower()} cannot be made {to.label.lower()} here."
         )
     now = timezone.now()
-    change = move_status(locked, to=to, by=by, request=request, at=now)
+    change = move_status(locked, to=to, by=by, request=request, at=now, reason=reason if to == Status.REMOVED else "")
     if to != Status.ACTIVE:  # off the rota from today on
         today = timezone.localdate()
         locked.on_call_shifts.filter(starts_on__gte=today).delete()
@@ -183,3 +186,10 @@ def remove_shift(*, shift: OnCallShift, by: User, request: HttpRequest | None = 
     peer = shift.peer
     shift.delete()
     record(action=Action.ROSTER_CHANGED, actor=by, obj=peer, detail="on_call_shift:removed", request=request)
+
+
+def step_down(*, peer: PeerProfile, by: User, request: HttpRequest | None = None) -> PeerStatusChange:
+    """A peer leaves the team of their own accord: membership is voluntary. The same as the team
+    leader recording it — off the directory, the suggestions and the rota at once, and their
+    requests go back to the queue."""
+    return change_status(peer=peer, to=Status.STEPPED_DOWN, by=by, request=request)

@@ -6,6 +6,7 @@ app_name = "team"
 urlpatterns = [
     path("directory/", views.directory, name="directory"),
     path("me/", views.me, name="me"),
+    path("me/step-down/", views.step_down, name="step_down"),
     path("photos/<uuid:peer_id>/", views.photo, name="photo"),
     path("roster/", views.roster, name="roster"),
     path("roster/rota/", views.rota, name="rota"),

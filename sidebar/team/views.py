@@ -97,7 +97,13 @@ def change_status(request: SignedInRequest, peer_id: uuid.UUID) -> HttpResponse:
         entry = selectors.roster_entry(user=request.user, peer_id=peer.pk)
         return render(request, "team/peer.html", _peer_context(request, entry, status_form=form), status=400)
     try:
-        change = services.change_status(peer=peer, to=form.cleaned_data["status"], by=request.user, request=request)
+        change = services.change_status(
+            peer=peer,
+            to=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+            request=request,
+        )
     except services.RosterError as error:
         messages.error(request, str(error))
     else:
@@ -162,3 +168,23 @@ def photo(request: SignedInRequest, peer_id: uuid.UUID) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+@require_POST
+def step_down(request: SignedInRequest) -> HttpResponse:
+    """The peer's own "I step down": asked to confirm on their profile page first."""
+    peer = selectors.own_profile(request.user)
+    if peer is None:
+        raise Http404
+    if request.POST.get("confirm") != "yes":
+        messages.error(request, "Tick the box to confirm that you step down from the team.")
+        return redirect("team:me")
+    try:
+        services.step_down(peer=peer, by=request.user, request=request)
+    except services.RosterError as error:
+        messages.error(request, str(error))
+        return redirect("team:me")
+    messages.success(
+        request, "You have stepped down from the team. Thank you for everything you did for your colleagues."
+    )
+    return redirect("home")

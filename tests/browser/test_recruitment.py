@@ -263,6 +263,7 @@ def test_from_nomination_to_an_active_peer_and_back_off_the_team(
     lpage.get_by_role("table").get_by_role("link", name=CANDIDATE).click()
     leader.scan()
     lpage.get_by_label("New status").select_option(label="Removed")
+    lpage.get_by_label("Reason for a removal").select_option(label="Change of job or role")
     lpage.get_by_role("button", name="Change the status").click()
     leader.scan()
     expect(status_message(lpage)).to_contain_text("Status changed to removed.")

@@ -138,10 +138,13 @@ def test_team_leader_removes_a_peer_on_the_roster_and_the_peer_leaves_the_direct
     expect(heading(page)).to_have_text("Ben Tran")
 
     page.get_by_label("New status").select_option(label="Removed")
+    page.get_by_label("Reason for a removal").select_option(label="Change of job or role")
     page.get_by_role("button", name="Change the status").click()
     journey.scan()
     expect(page.locator(".messages")).to_contain_text("Status changed to removed.")
-    expect(page.get_by_role("region", name="Status")).to_contain_text("active → removed, by Leader")
+    expect(page.get_by_role("region", name="Status")).to_contain_text(
+        "active → removed (change of job or role), by Leader"
+    )
     expect(page.get_by_role("button", name="Change the status")).to_have_count(0)
 
     follow_nav(journey, "Find a peer supporter")

@@ -90,6 +90,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "team:directory": signed_in(),
     "team:me": only("peer"),  # the cast's peer has no profile yet: a page that says so
     "team:photo": {**everyone(NOT_FOUND), "anonymous": LOGIN, NO_MFA: MFA},  # any signed-in user; unknown id
+    "team:step_down": only("peer", outcome=OK),  # GET: 405
     "team:roster": only("team_leader"),
     "team:peer": only("team_leader", outcome=NOT_FOUND),
     "team:set_on_call": only("team_leader", outcome=OK),  # GET: 405

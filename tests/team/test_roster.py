@@ -265,7 +265,9 @@ def test_a_peer_who_leaves_is_gone_from_the_directory_and_suggestions_at_once(ca
     support_request = ask_as(colleague("Asker Now"))
     assert suggested(support_request, cast.team_leader) == {leaving.pk, staying.pk}
 
-    signed_in(cast.team_leader).post(reverse("team:change_status", args=[leaving.pk]), {"status": status})
+    signed_in(cast.team_leader).post(
+        reverse("team:change_status", args=[leaving.pk]), {"status": status, "reason": "role_change"}
+    )
 
     leaving.refresh_from_db()
     assert leaving.status == status and leaving.on_call is False
@@ -287,7 +289,7 @@ def test_a_removed_peer_loses_access_to_their_assignments_which_go_back_to_the_q
     client = signed_in(cast.peer)
     assert client.get(reverse("support:assignment", args=[accepted.pk])).status_code == 200
 
-    services.change_status(peer=peer, to="removed", by=cast.team_leader)
+    services.change_status(peer=peer, to="removed", reason="conduct", by=cast.team_leader)
 
     for assignment in (accepted, offered):
         assert client.get(reverse("support:assignment", args=[assignment.pk])).status_code == 404
@@ -340,3 +342,33 @@ def test_the_peer_profile_scope_gives_the_team_leader_everyone_a_peer_themself_a
     assert list(policy.visible_to(cast.peer, PeerProfile)) == [mine]
     for user in (cast.staff, cast.clinical_advisor, cast.program_admin, cast.leadership, cast.outsider):
         assert not policy.visible_to(user, PeerProfile).exists()
+
+
+def test_a_removal_records_its_reason_category_and_refuses_without_one(cast, signed_in: SignedIn):
+    peer = make_peer(cast.peer)
+    url = reverse("team:change_status", args=[peer.pk])
+    response = signed_in(cast.team_leader).post(url, {"status": "removed"})
+    assert response.status_code == 400 and "Choose the reason for the removal." in response.content.decode()
+    peer.refresh_from_db()
+    assert peer.status == "active"
+    signed_in(cast.team_leader).post(url, {"status": "removed", "reason": "confidentiality"})
+    change = peer.status_changes.get()
+    assert (change.to_status, change.reason) == ("removed", "confidentiality")
+    page = signed_in(cast.team_leader).get(reverse("team:peer", args=[peer.pk])).content.decode()
+    assert "active → removed (breach of confidentiality)" in page
+
+
+def test_a_peer_steps_down_themself_and_their_requests_go_back_to_the_queue(cast, signed_in: SignedIn):
+    peer = make_peer(cast.peer)
+    offered = support.assign(support_request=ask_as(colleague("An Asker")), peer=peer, by=cast.team_leader)
+    client = signed_in(cast.peer)
+    client.post(reverse("team:step_down"), {})  # not confirmed: nothing happens
+    peer.refresh_from_db()
+    assert peer.status == "active"
+    response = client.post(reverse("team:step_down"), {"confirm": "yes"})
+    assert response.status_code == 302
+    peer.refresh_from_db()
+    offered.refresh_from_db()
+    assert peer.status == "stepped_down" and peer.status_changes.get().by == cast.peer
+    assert offered.status == Assignment.Status.ENDED
+    assert offered.request.status == SupportRequest.Status.OPEN
