@@ -366,9 +366,12 @@ def incidents_by_month(
         return result
     first, last = months[0], months[-1]
     bounds = [Bounds.of(month, timezone=timezone) for month in months]
+    # From the (few) incident and mutual-aid requests to their contacts, both by index: scanning
+    # the period's contacts and looking up each one's request would cost a join per contact.
+    linked = SupportRequest.objects.filter(Q(incident__isnull=False) | Q(mutual_aid__isnull=False)).values("pk")
     contacts = _rows(
         _contacts(first.start, last.end)
-        .filter(Q(request__incident__isnull=False) | Q(request__source=Source.MUTUAL_AID))
+        .filter(request__in=linked)
         .annotate(month=MonthOf("date"))
         .values("month", "request__incident__kind")
         .annotate(n=Count("pk"), minutes_total=Sum("minutes"))

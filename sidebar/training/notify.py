@@ -33,7 +33,7 @@ def announcement(recipients: Iterable[str], *, title: str, body: str) -> None:
 def training_reminder(email: str, *, hours: Decimal, rule: int, year: int, days_left: int) -> None:
     link = f"{settings.SIDEBAR_BASE_URL}{reverse('training:my_record')}"
     text = (
-        f"Your training record shows {hours:g} of the {rule} hours of continuing education the peer support "
+        f"Your training record shows {float(hours):g} of the {rule} hours of continuing education the peer support "
         f"program asks of each member in {year}. The year ends in {days_left} days.\n\n"
         f"See your record and the sessions coming up: {link}\n\n"
         "If you attended training that is not on your record yet, tell the team leader."
