@@ -6,40 +6,27 @@ switched off (the demo's past must not write to anyone)."""
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import random
 import zoneinfo
-from collections.abc import Iterator
 from decimal import Decimal
 
 from django.db.models import Count
 from django.utils import timezone
 
 from sidebar.accounts.models import User
-from sidebar.incidents import notify, selectors, services
+from sidebar.incidents import selectors, services
 from sidebar.incidents.models import GroupSession, Incident
+from sidebar.lib import mail
 from sidebar.org.demo import demo_accounts
 from sidebar.org.models import Person, Unit
 from sidebar.org.selectors import current_agency
-from sidebar.support import notify as support_notify
 from sidebar.support import services as support
 from sidebar.support.categories import ContactMode, ResponseType, Topic
 from sidebar.support.models import Assignment, CheckIn, Contact, SupportRequest
 from sidebar.team.models import PeerProfile
 
 THREAT_WEEKS_AGO = 10
-
-
-@contextlib.contextmanager
-def _no_mail() -> Iterator[None]:
-    originals = notify._send_each, support_notify.after_commit
-    notify._send_each = lambda *args, **kwargs: None  # type: ignore[assignment]
-    support_notify.after_commit = lambda *args, **kwargs: None  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        notify._send_each, support_notify.after_commit = originals  # type: ignore[assignment]
 
 
 def _moment(day: datetime.date, hour: int) -> datetime.datetime:
@@ -55,7 +42,7 @@ def build_demo_incidents(*, seed: int = 2026, today: datetime.date | None = None
     rng = random.Random(seed)  # noqa: S311 - a seeded generator for fictional data
     today = today or timezone.localdate()
     leader = User.objects.get(email=accounts.team_leader)
-    with _no_mail():
+    with mail.quiet():  # the demo's past must not e-mail anyone
         _threat(rng, leader, today)
         _injury_on_duty(rng, leader, today)
         _mutual_aid(leader, today)

@@ -9,11 +9,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from sidebar.lib import mail
 from sidebar.org.selectors import current_agency
 
 if TYPE_CHECKING:
@@ -22,21 +21,6 @@ if TYPE_CHECKING:
 OFFER_SUBJECT = "Your peer support team is here for you"
 INVITATION_SUBJECT = "An invitation from your peer support team"
 ANNIVERSARY_SUBJECT = "An incident anniversary is coming up"
-
-
-def _send_each(
-    recipients: Iterable[str], subject: str, body: str, attachment: tuple[str, bytes, str] | None = None
-) -> None:
-    addresses = sorted({address for address in recipients if address})
-
-    def send() -> None:
-        for address in addresses:
-            message = EmailMessage(subject, body, None, [address])
-            if attachment is not None:
-                message.attach(*attachment)
-            message.send(fail_silently=False)
-
-    transaction.on_commit(send)  # a rolled-back activation must not write to anyone
 
 
 def _help_lines() -> str:
@@ -64,7 +48,7 @@ def support_offered(recipients: Iterable[str], *, personal: bool) -> None:
         f"To ask for support: {base}{reverse('support:ask')}\n\n"
         f"{_help_lines()}\n"
     )
-    _send_each(recipients, OFFER_SUBJECT, body)
+    mail.send_each_after_commit(recipients, OFFER_SUBJECT, body)
 
 
 def session_invitation(recipients: Iterable[str], session: GroupSession, ics: bytes) -> None:
@@ -77,7 +61,9 @@ def session_invitation(recipients: Iterable[str], session: GroupSession, ics: by
         "A calendar file is attached.\n\n"
         f"{_help_lines()}\n"
     )
-    _send_each(recipients, INVITATION_SUBJECT, body, ("invitation.ics", ics, "text/calendar"))
+    mail.send_each_after_commit(
+        recipients, INVITATION_SUBJECT, body, attachment=("invitation.ics", ics, "text/calendar")
+    )
 
 
 def anniversary(recipients: Iterable[str], day: datetime.date) -> None:
@@ -86,4 +72,4 @@ def anniversary(recipients: Iterable[str], day: datetime.date) -> None:
         "Anniversaries bring things back. Consider a word from the team to the units it touched that week.\n\n"
         f"Open Sidebar to see it: {settings.SIDEBAR_BASE_URL}{reverse('incidents:list')}\n"
     )
-    _send_each(recipients, ANNIVERSARY_SUBJECT, body)
+    mail.send_each_after_commit(recipients, ANNIVERSARY_SUBJECT, body)

@@ -12,18 +12,17 @@ Every step goes through the services (so audit events are real) with the e-mails
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import random
-from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
 
 from sidebar.accounts.models import User
+from sidebar.lib import mail
 from sidebar.org.demo import demo_accounts
 from sidebar.org.models import Person
-from sidebar.recruitment import notify, services
+from sidebar.recruitment import services
 from sidebar.recruitment.models import DEFAULT_QUESTIONS, DEFAULT_RUBRIC, Round
 from sidebar.team.models import PeerProfile
 
@@ -42,17 +41,6 @@ ANSWERS = (
     "Two or three hours a month, mostly over lunch; some evenings by phone.",
     "",
 )
-
-
-@contextlib.contextmanager
-def _no_mail() -> Iterator[None]:
-    """The demo must not e-mail the whole fictional office: every message goes through here."""
-    original = notify._after_commit
-    notify._after_commit = lambda *args, **kwargs: None  # type: ignore[assignment]
-    try:
-        yield
-    finally:
-        notify._after_commit = original  # type: ignore[assignment]
 
 
 @transaction.atomic
@@ -76,7 +64,7 @@ def build_demo_recruitment(*, seed: int = 2026) -> Round | None:
     candidates, nominators = chosen[:5], [person.user for person in chosen[5:]]
     demo_staff = Person.objects.select_related("user").get(user__email=accounts.staff)
 
-    with _no_mail():
+    with mail.quiet():  # the demo's past must not e-mail anyone
         round_ = services.save_round(
             by=leader,
             title=f"Peer support team: call for members {today.year}",

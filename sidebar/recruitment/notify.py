@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
+
+from sidebar.lib import mail
 
 FOOTER = "This message says nothing more on purpose."
 
@@ -18,19 +18,9 @@ def _link(path: str) -> str:
     return f"{settings.SIDEBAR_BASE_URL}{path}"
 
 
-def _after_commit(recipients: Iterable[str], subject: str, body: str) -> None:
-    addresses = sorted({address for address in recipients if address})
-
-    def send() -> None:
-        for address in addresses:  # one message each: no recipient sees the others
-            send_mail(subject, body, None, [address], fail_silently=False)
-
-    transaction.on_commit(send)
-
-
 def announcement(*, recipients: Iterable[str], title: str, text: str, round_path: str) -> None:
     body = f"{text}\n\nRead the job description, nominate a colleague or apply: {_link(round_path)}\n"
-    _after_commit(recipients, f"Join the peer support team: {title}", body)
+    mail.send_each_after_commit(recipients, f"Join the peer support team: {title}", body)
 
 
 def nominated(*, email: str, round_path: str) -> None:
@@ -40,7 +30,7 @@ def nominated(*, email: str, round_path: str) -> None:
         f"{_link(round_path)}\n\n"
         "Who nominated you stays confidential. " + FOOTER
     )
-    _after_commit([email], "You were nominated for the peer support team", body)
+    mail.send_each_after_commit([email], "You were nominated for the peer support team", body)
 
 
 def news_for_candidate(*, email: str) -> None:
@@ -48,4 +38,4 @@ def news_for_candidate(*, email: str) -> None:
         "There is news about your application to the peer support team.\n\n"
         f"Sign in to read it: {_link(reverse('recruitment:join'))}\n\n" + FOOTER
     )
-    _after_commit([email], "News about your application to the peer support team", body)
+    mail.send_each_after_commit([email], "News about your application to the peer support team", body)

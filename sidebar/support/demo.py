@@ -16,12 +16,11 @@ e-mail) before choosing from it, so the same seed and the same ``today`` give th
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import heapq
 import random
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -32,12 +31,13 @@ from django.utils import timezone
 
 from sidebar.accounts.models import RoleMembership, User
 from sidebar.accounts.roles import Role
+from sidebar.lib import mail
 from sidebar.org.demo import demo_accounts
 from sidebar.org.models import Person
 from sidebar.org.selectors import current_agency
 from sidebar.safeguards import services as safeguards
 from sidebar.safeguards.models import PolicyDocument, Signature
-from sidebar.support import matching, notify, services
+from sidebar.support import matching, services
 from sidebar.support.categories import (
     ContactMode,
     DeclineReason,
@@ -488,17 +488,6 @@ class _Events:
         while self._heap:
             _at, _seq, step = heapq.heappop(self._heap)
             step()
-
-
-@contextlib.contextmanager
-def _no_mail() -> Iterator[None]:
-    """The demo's past must not e-mail anyone: every notice goes through notify.after_commit."""
-    original = notify.after_commit
-    notify.after_commit = lambda *args, **kwargs: None
-    try:
-        yield
-    finally:
-        notify.after_commit = original
 
 
 # --- the builder ----------------------------------------------------------------------------
@@ -1350,7 +1339,7 @@ class _Year:
 def build_demo_support(*, seed: int = 2026, today: Date | None = None) -> DemoSupportSummary:
     """Fill the demo agency (``build_demo_agency`` first) with a year of its peer support program."""
     year = _Year(seed=seed, today=today or timezone.localdate())
-    with _no_mail():
+    with mail.quiet():  # the demo's past must not e-mail anyone
         year.run()
     summary = support_summary()
     assert summary is not None

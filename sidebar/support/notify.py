@@ -6,30 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.urls import reverse
+
+from sidebar.lib import mail
 
 SUBJECT = "Something is waiting for you in Sidebar"
 
 
-def _send(recipients: list[str], path: str, what: str) -> None:
-    if not recipients:
-        return
+def after_commit(recipients: Iterable[str], path: str, what: str) -> None:
+    """Tell each recipient that ``what`` waits at ``path``, once the transaction has committed."""
     body = (
         f"{what}\n\n"
         f"Open Sidebar to see it: {settings.SIDEBAR_BASE_URL}{path}\n\n"
         "This message says nothing more on purpose."
     )
-    for recipient in recipients:  # one message each: no recipient sees the others
-        send_mail(SUBJECT, body, None, [recipient], fail_silently=False)
-
-
-def after_commit(recipients: Iterable[str], path: str, what: str) -> None:
-    """Send once the transaction that caused it has committed (a rolled-back assignment must not
-    e-mail anyone)."""
-    addresses = sorted({address for address in recipients if address})
-    transaction.on_commit(lambda: _send(addresses, path, what))
+    mail.send_each_after_commit(recipients, SUBJECT, body)
 
 
 def new_assignment(email: str) -> None:
