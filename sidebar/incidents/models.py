@@ -46,7 +46,6 @@ class Incident(models.Model):
     follow_up_days = models.JSONField(
         default=default_follow_up_days, help_text="Days after the incident when peers check in again."
     )
-    people_reached = models.PositiveIntegerField(default=0, help_text="How many people the activation reached.")
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)

@@ -26,6 +26,7 @@ SUGGESTIONS_SHOWN = 6
 def incident_list(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
     """Incidents with how their outreach stands (one query)."""
     return queryset.annotate(
+        reached=Count("outreach", distinct=True),  # outreach requests are closed, never deleted
         waiting=Count("outreach", filter=Q(outreach__status=SupportRequest.Status.OPEN), distinct=True),
         with_peer=Count(
             "outreach",
@@ -37,13 +38,13 @@ def incident_list(queryset: QuerySet[Incident]) -> QuerySet[Incident]:
 
 
 def outreach_counts(incident: Incident) -> dict[str, int]:
-    counts = incident.outreach.aggregate(
+    return incident.outreach.aggregate(
+        reached=Count("pk"),
         waiting=Count("pk", filter=Q(status=SupportRequest.Status.OPEN)),
         offered=Count("pk", filter=Q(status=SupportRequest.Status.OFFERED)),
         active=Count("pk", filter=Q(status=SupportRequest.Status.ACTIVE)),
         closed=Count("pk", filter=Q(status=SupportRequest.Status.CLOSED)),
     )
-    return counts
 
 
 def recusals(incident: Incident) -> list[Recusal]:

@@ -120,8 +120,6 @@ def activate(
             owner=outreach,
             values={"person": str(person.pk), "name": person.full_name, "email": person.work_email},
         )
-    incident.people_reached = len(reached)
-    incident.save(update_fields=["people_reached"])
     record(action=Action.INCIDENT, actor=by, obj=incident, detail=f"activated:{len(reached)}", request=request)
     notify.support_offered(
         [person.work_email for person in reached], personal=Incident.Kind(kind) in Incident.PERSONAL_KINDS

@@ -27,7 +27,7 @@ def test_the_demo_has_a_past_incident_with_its_sessions_and_follow_ups(settings)
 
     threat = Incident.objects.get(kind=Incident.Kind.THREAT_ASSAULT)
     assert threat.occurred_on < today - datetime.timedelta(weeks=8)
-    assert threat.people_reached >= 15 and threat.units.count() == 1
+    assert threat.outreach.count() >= 15 and threat.units.count() == 1
     assert threat.recusals.filter(reason="witness").count() == 1
     assert sorted(threat.sessions.values_list("kind", flat=True)) == [
         GroupSession.Kind.DEBRIEFING,
@@ -39,7 +39,7 @@ def test_the_demo_has_a_past_incident_with_its_sessions_and_follow_ups(settings)
     assert follow_ups.filter(due_on__gt=today, done_at__isnull=True, cancelled_at__isnull=True).exists()
     assert Contact.objects.filter(request__incident=threat).count() >= 8
 
-    assert Incident.objects.filter(kind=Incident.Kind.ILLNESS_INJURY, people_reached=1).exists()
+    assert Incident.objects.get(kind=Incident.Kind.ILLNESS_INJURY).outreach.count() == 1
     given = MutualAid.objects.get(direction="given")
     assert given.ends_on is not None and Contact.objects.filter(request__mutual_aid=given).count() == 6
     assert mail.outbox == []  # the demo's past wrote to no one

@@ -79,7 +79,7 @@ def test_activation_offers_support_to_each_person_in_the_unit_by_an_email_naming
         activation = activate_threat(office)
 
     in_unit = {"dana.clerk@example.gov", "eli.aide@example.gov", "alma.affected@example.gov"}
-    assert activation.people_reached == len(in_unit) == activation.incident.people_reached
+    assert activation.people_reached == len(in_unit) == activation.incident.outreach.count()
     recipients = [message["To"] for message in smtp_server.messages]
     assert sorted(recipients) == sorted(in_unit)  # one message each, nobody else
     names = ["Dana Clerk", "Eli Aide", "Alma Affected", "Wes Witness", "Fay Free", "Leader"]

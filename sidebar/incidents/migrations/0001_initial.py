@@ -25,7 +25,6 @@ class Migration(migrations.Migration):
                 ('kind', models.CharField(choices=[('threat_assault', 'Threat or assault on staff'), ('colleague_death', 'Death or serious injury of a colleague'), ('case_exposure', 'Violent or graphic case exposure'), ('officer_shooting', 'Officer-involved shooting'), ('mass_casualty', 'Mass-casualty event'), ('natural_disaster', 'Natural disaster'), ('illness_injury', 'Illness or injury on duty'), ('family_tragedy', 'Family tragedy'), ('other', 'Other')], max_length=30)),
                 ('occurred_on', models.DateField()),
                 ('follow_up_days', models.JSONField(default=sidebar.incidents.models.default_follow_up_days, help_text='Days after the incident when peers check in again.')),
-                ('people_reached', models.PositiveIntegerField(default=0, help_text='How many people the activation reached.')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True)),
                 ('closed_at', models.DateTimeField(blank=True, null=True)),
                 ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
