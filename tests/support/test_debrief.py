@@ -29,6 +29,8 @@ def signed_in(user) -> Client:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def peer_client(cast: Cast) -> Client:
+    cast.peer.person.full_name = "Rowan Ashgrove"  # distinctive, so "not in the e-mail" means something
+    cast.peer.person.save(update_fields=["full_name"])
     profile = make_peer(cast.peer)
     assignment = services.assign(support_request=ask_as(cast.staff), peer=profile, by=cast.team_leader)
     services.accept(assignment=assignment, by=cast.peer)
@@ -57,11 +59,13 @@ def test_the_debrief_reaches_the_clinical_advisor_only(
         peer_client.post(reverse("support:debrief"))
     debrief = SupportRequest.objects.get(source="debrief")
     assert [message["To"] for message in smtp_server.messages] == ["clinician@example.gov"]
-    assert "Peer" not in smtp_server.messages[0].get_payload()  # the e-mail names no one
+    body = smtp_server.messages[0].get_payload()
+    assert "debrief" in body  # it says what waits …
+    assert cast.peer.person.full_name not in body and cast.peer.email not in body  # … never who asked
 
     advisor = signed_in(cast.clinical_advisor)
     page = advisor.get(reverse("support:debriefs")).content.decode()
-    assert "Peer" in page and "peer@example.gov" in page
+    assert "Rowan Ashgrove" in page and "peer@example.gov" in page
     assert AuditEvent.objects.filter(action=Action.IDENTITY_READ, actor_id=cast.clinical_advisor.pk).exists()
 
     leader = signed_in(cast.team_leader)
