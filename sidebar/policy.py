@@ -201,6 +201,11 @@ URL_RULES: dict[str, Rule] = {
     "safeguards:decide": only(Role.TEAM_LEADER),
     "safeguards:disclose": only(Role.TEAM_LEADER),
     "safeguards:note": only(Role.TEAM_LEADER, Role.CLINICAL_ADVISOR),
+    # --- the administrator's pages: agency settings, units and the roster (sidebar/setup/org_urls.py) ---
+    # --- the administrator's pages: accounts, roles and invitations (sidebar/setup/account_urls.py) ---
+    # --- single sign-on (allauth's socialaccount / openid_connect) ---
+    # --- support journeys added in issue 11 ---
+    # --- other journeys added in issue 11 ---
 }
 
 # Whole namespaces with one rule: Django's admin backs the administrator's screens, and its

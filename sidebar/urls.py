@@ -20,6 +20,7 @@ urlpatterns = [
     path("incidents/", include("sidebar.incidents.urls")),
     path("reports/", include("sidebar.reports.urls")),
     path("audit/", include("sidebar.audit.urls")),
+    path("setup/", include("sidebar.setup.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -26,6 +26,14 @@ class Agency(models.Model):
         max_length=60, default="988", help_text="Shown on every page, e.g. 988 (Suicide & Crisis Lifeline)."
     )
     eap_phone = models.CharField("EAP phone", max_length=60, blank=True, help_text="Employee assistance program.")
+    # How a person reaches the peer team directly, without an account or a request: shown on the
+    # public "Need to talk?" page.
+    peer_team_phone = models.CharField(
+        "peer team phone", max_length=60, blank=True, help_text="An on-call number for the peer team, if there is one."
+    )
+    peer_team_email = models.EmailField(
+        "peer team e-mail", blank=True, help_text="An address that reaches the team leader or the on-call peer."
+    )
     timezone = models.CharField(max_length=64, default="America/Los_Angeles")
     identity_retention_days = models.PositiveSmallIntegerField(
         default=30,

@@ -195,6 +195,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin:view_on_site": CLOSED,
     "admin:app_list": admin_only(),
     "admin/(?P<url>.*)$": admin_only(signed_in_outcome=NOT_FOUND),  # admin's catch-all
+    # --- the administrator's pages: agency settings, units and the roster ---
+    # --- the administrator's pages: accounts, roles and invitations ---
+    # --- single sign-on ---
+    # --- support journeys added in issue 11 ---
+    # --- other journeys added in issue 11 ---
 }
 ADMIN_MODELS = ("accounts_user", "org_agency", "org_ranktier", "org_unit", "org_person", "mfa_authenticator")
 for _model in ADMIN_MODELS:
@@ -214,6 +219,11 @@ SAMPLES: dict[str, dict[str, str] | str] = {
     "admin:view_on_site": {"content_type_id": "1", "object_id": "1"},
     "admin:app_list": {"app_label": "org"},
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
+    # --- samples: the administrator's pages: agency settings, units and the roster ---
+    # --- samples: the administrator's pages: accounts, roles and invitations ---
+    # --- samples: single sign-on ---
+    # --- samples: support journeys added in issue 11 ---
+    # --- samples: other journeys added in issue 11 ---
     "tickets:peer_reply": {"assignment_id": SAMPLE_OBJECT},
     "support:triage": {"request_id": SAMPLE_OBJECT},
     "support:close": {"request_id": SAMPLE_OBJECT},

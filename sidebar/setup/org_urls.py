@@ -1,0 +1,3 @@
+"""URLs of this area of the administrator's pages."""
+
+urlpatterns: list = []
