@@ -31,7 +31,8 @@ class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.acting_user = kwargs.pop("acting_user", None)
         super().__init__(*args, **kwargs)
-        if self.instance.pk:
+        # Not ``self.instance.pk``: the UUID default gives a new, unsaved account a pk already.
+        if not self.instance._state.adding:
             self.fields["roles"].initial = list(self.instance.role_memberships.values_list("role", flat=True))
             # The sign-in address of an existing account never changes here: changing it and then
             # sending an invitation would hand the account (and its role) to someone else.
@@ -41,7 +42,8 @@ class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
     def clean_roles(self) -> list[str]:
         roles: list[str] = self.cleaned_data.get("roles", [])
         held = set(self.fields["roles"].initial or [])
-        if self.acting_user is not None and self.instance.pk == self.acting_user.pk and set(roles) != held:
+        is_own = not self.instance._state.adding and self.instance.pk == getattr(self.acting_user, "pk", None)
+        if is_own and set(roles) != held:
             raise forms.ValidationError("You cannot change your own roles; another administrator must.")
         return roles
 
