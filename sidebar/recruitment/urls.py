@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sidebar.recruitment import views
+from sidebar.recruitment import existing_views, views
 
 app_name = "recruitment"
 urlpatterns = [
@@ -21,6 +21,7 @@ urlpatterns = [
     path("manage/applications/<uuid:application_id>/move/", views.move, name="move"),
     path("manage/applications/<uuid:application_id>/decide/", views.decide, name="decide"),
     path("onboarding/", views.onboarding, name="onboarding"),
+    path("onboarding/add/", existing_views.add_existing, name="add_existing"),
     path("onboarding/<uuid:peer_id>/activate/", views.activate, name="activate"),
     # the interview panel
     path("panel/", views.panel, name="panel"),
