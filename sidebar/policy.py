@@ -203,6 +203,14 @@ URL_RULES: dict[str, Rule] = {
     "safeguards:note": only(Role.TEAM_LEADER, Role.CLINICAL_ADVISOR),
     # --- the administrator's pages: agency settings, units and the roster (sidebar/setup/org_urls.py) ---
     # --- the administrator's pages: accounts, roles and invitations (sidebar/setup/account_urls.py) ---
+    "setup:accounts": only(Role.PROGRAM_ADMIN),
+    "setup:accounts_from_roster": only(Role.PROGRAM_ADMIN),
+    "setup:invitations": only(Role.PROGRAM_ADMIN),
+    "setup:account": only(Role.PROGRAM_ADMIN),
+    "setup:account_roles": only(Role.PROGRAM_ADMIN),
+    "setup:account_invite": only(Role.PROGRAM_ADMIN),
+    "setup:account_deactivate": only(Role.PROGRAM_ADMIN),
+    "setup:account_reactivate": only(Role.PROGRAM_ADMIN),
     # --- single sign-on (allauth's socialaccount / openid_connect) ---
     # --- support journeys added in issue 11 ---
     # --- other journeys added in issue 11 ---
@@ -312,6 +320,13 @@ def _register_scopes() -> None:
 
     live = ("offered", "accepted")
     serving = ("active", "inactive")  # a removed peer, or one who stepped down, loses access at once
+
+    from sidebar.accounts.models import User
+
+    @scope(User)
+    def _accounts(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        # the administrator's accounts pages; nobody else looks accounts up by id
+        return queryset if Role.PROGRAM_ADMIN in roles_of(user) else queryset.none()
 
     @scope(SupportRequest)
     def _requests(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:

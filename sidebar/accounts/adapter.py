@@ -19,6 +19,10 @@ class SidebarAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def format_email_subject(self, subject: str) -> str:
+        # Subjects already say "Sidebar"; allauth would prefix the host name ("[sidebar.example.gov]").
+        return str(subject)
+
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         # Someone who signed in moments ago has just proved who they are: asking for the
         # password again before the compulsory two-factor set-up only adds a hurdle.

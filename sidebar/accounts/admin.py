@@ -2,17 +2,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from allauth.account.forms import ResetPasswordForm
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from sidebar.accounts.invitations import send_invitations
 from sidebar.accounts.models import User
 from sidebar.accounts.roles import GRANTABLE_ROLES, Role
 from sidebar.accounts.services import set_roles
-from sidebar.audit.models import Action
-from sidebar.audit.services import record
 from sidebar.core.admin_site import PolicyModelAdmin
 
 
@@ -85,13 +83,8 @@ class UserAdmin(PolicyModelAdmin):
 
     @admin.action(description="Send a sign-in invitation (choose a password)")
     def send_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
-        sent = 0
-        for user in queryset.filter(is_active=True):
-            form = ResetPasswordForm(data={"email": user.email})
-            if form.is_valid():
-                form.save(request)
-                record(action=Action.INVITATION_SENT, actor=request.user, obj=user, request=request)
-                sent += 1
+        # Sidebar's own invitation (sidebar.accounts.invitations), the same as the accounts pages send.
+        sent = send_invitations(users=queryset.filter(is_active=True), by=request.user, request=request)  # type: ignore[arg-type]
         self.message_user(request, f"Invitations sent: {sent}.", messages.SUCCESS)
 
 

@@ -37,6 +37,9 @@ class User(AbstractUser):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     username = None  # type: ignore[assignment]
     email = models.EmailField("work e-mail", unique=True)
+    # When the newest sign-in invitation went out (sidebar.accounts.invitations): the accounts
+    # page offers a resend to whoever was invited and has still not signed in.
+    invited_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -1,3 +1,18 @@
-"""URLs of this area of the administrator's pages."""
+"""URLs of the accounts area of the administrator's pages (namespace "setup", under /setup/)."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from django.urls import URLPattern, path
+
+from sidebar.setup import account_views as views
+
+urlpatterns: list[URLPattern] = [
+    path("accounts/", views.account_list, name="accounts"),
+    path("accounts/from-roster/", views.accounts_from_roster, name="accounts_from_roster"),
+    path("accounts/invitations/", views.invitations, name="invitations"),
+    path("accounts/<uuid:user_id>/", views.account_detail, name="account"),
+    path("accounts/<uuid:user_id>/roles/", views.account_roles, name="account_roles"),
+    path("accounts/<uuid:user_id>/invite/", views.account_invite, name="account_invite"),
+    path("accounts/<uuid:user_id>/deactivate/", views.account_deactivate, name="account_deactivate"),
+    path("accounts/<uuid:user_id>/reactivate/", views.account_reactivate, name="account_reactivate"),
+]

@@ -197,6 +197,15 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin/(?P<url>.*)$": admin_only(signed_in_outcome=NOT_FOUND),  # admin's catch-all
     # --- the administrator's pages: agency settings, units and the roster ---
     # --- the administrator's pages: accounts, roles and invitations ---
+    "setup:accounts": admin_only(),
+    "setup:accounts_from_roster": admin_only(),
+    "setup:invitations": admin_only(),
+    # an account id nobody has: 404 for the administrator too; the POST-only pages answer 405 to a GET
+    "setup:account": admin_only(signed_in_outcome=NOT_FOUND),
+    "setup:account_roles": admin_only(),
+    "setup:account_invite": admin_only(),
+    "setup:account_deactivate": admin_only(signed_in_outcome=NOT_FOUND),
+    "setup:account_reactivate": admin_only(),
     # --- single sign-on ---
     # --- support journeys added in issue 11 ---
     # --- other journeys added in issue 11 ---
@@ -221,6 +230,11 @@ SAMPLES: dict[str, dict[str, str] | str] = {
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
     # --- samples: the administrator's pages: agency settings, units and the roster ---
     # --- samples: the administrator's pages: accounts, roles and invitations ---
+    "setup:account": {"user_id": SAMPLE_OBJECT},
+    "setup:account_roles": {"user_id": SAMPLE_OBJECT},
+    "setup:account_invite": {"user_id": SAMPLE_OBJECT},
+    "setup:account_deactivate": {"user_id": SAMPLE_OBJECT},
+    "setup:account_reactivate": {"user_id": SAMPLE_OBJECT},
     # --- samples: single sign-on ---
     # --- samples: support journeys added in issue 11 ---
     # --- samples: other journeys added in issue 11 ---
