@@ -9,7 +9,9 @@ from sidebar.accounts.models import RoleMembership, User
 from sidebar.audit.models import Action, AuditEvent, Verification
 
 
-def filtered_events(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
+def filtered_events(filters: dict[str, Any], *, zone: datetime.tzinfo) -> QuerySet[AuditEvent]:
+    """Events matching ``filters``; the dates are days in ``zone`` (the agency's, the zone the
+    page shows its times in), from the start of ``since`` to the end of ``until``."""
     events = AuditEvent.objects.order_by("-id")
     if filters.get("action"):
         events = events.filter(action=filters["action"])
@@ -18,11 +20,14 @@ def filtered_events(filters: dict[str, Any]) -> QuerySet[AuditEvent]:
     if filters.get("object_id"):
         events = events.filter(object_id=filters["object_id"])
     if filters.get("since"):
-        events = events.filter(at__gte=datetime.datetime.combine(filters["since"], datetime.time.min, datetime.UTC))
+        events = events.filter(at__gte=_start_of(filters["since"], zone))
     if filters.get("until"):
-        end = datetime.datetime.combine(filters["until"], datetime.time.min, datetime.UTC) + datetime.timedelta(days=1)
-        events = events.filter(at__lt=end)
+        events = events.filter(at__lt=_start_of(filters["until"] + datetime.timedelta(days=1), zone))
     return events
+
+
+def _start_of(day: datetime.date, zone: datetime.tzinfo) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, zone)
 
 
 # What anyone may do as plain staff: for these, who acted is not shown (when a staff member signs

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from sidebar.audit import selectors
@@ -13,20 +14,22 @@ from sidebar.audit.services import run_verification
 
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
+    # One zone for everything on the page: the agency's (activated by AgencyTimezoneMiddleware),
+    # in which the times are shown and the filter's dates are days.
+    zone = timezone.get_current_timezone()
     form = EventFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    page = Paginator(selectors.filtered_events(filters), 50).get_page(request.GET.get("page"))
+    context = {"form": form, "zone": zone, "verification": selectors.last_verification()}
+    if form.is_bound and not form.is_valid():
+        # A filter that cannot be applied lists nothing, rather than every event as if unasked.
+        context |= {"page": None, "events": [], "query": ""}
+        return render(request, "audit/event_list.html", context, status=400)
+    filters = form.cleaned_data if form.is_bound else {}
+    page = Paginator(selectors.filtered_events(filters, zone=zone), 50).get_page(request.GET.get("page"))
     events = list(page.object_list)
     selectors.label_actors(events)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {
-        "form": form,
-        "page": page,
-        "events": events,
-        "query": query.urlencode(),
-        "verification": selectors.last_verification(),
-    }
+    context |= {"page": page, "events": events, "query": query.urlencode()}
     return render(request, "audit/event_list.html", context)
 
 
