@@ -7,11 +7,13 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.http import HttpRequest
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from sidebar.accounts.models import User
 from sidebar.audit.models import Action
 from sidebar.audit.services import record
+from sidebar.safeguards.models import PolicyDocument, Signature
+from sidebar.safeguards.selectors import current_document
 from sidebar.support.services import return_requests_to_queue
 from sidebar.team.models import OnCallShift, PeerProfile, PeerStatusChange
 
@@ -29,7 +31,12 @@ LEFT = (Status.REMOVED, Status.STEPPED_DOWN)
 
 
 class RosterError(Exception):
-    """A roster change that cannot happen now; the message is fit to show to the user."""
+    """A roster change that cannot happen now; the message is fit to show to the user.
+    ``messages``: one sentence per reason, when there are several."""
+
+    def __init__(self, *messages: str) -> None:
+        super().__init__(" ".join(messages))
+        self.messages = list(messages)
 
 
 def _locked(peer: PeerProfile) -> PeerProfile:
@@ -168,10 +175,14 @@ def add_shift(
     by: User,
     request: HttpRequest | None = None,
 ) -> OnCallShift:
-    """Put an active peer on the rota from one day to another (inclusive)."""
+    """Put an active peer on the rota from one day to another (inclusive): someone who can answer
+    an urgent request then — not away, and bound by the current team agreement."""
     locked = _locked(peer)
     if locked.status != Status.ACTIVE:
         raise RosterError("Only an active peer supporter can be on call.")
+    refusals = _not_on_call_because(locked, starts_on=starts_on)
+    if refusals:
+        raise RosterError(*refusals)
     if ends_on < starts_on:
         raise RosterError("The last day cannot come before the first.")
     if (ends_on - starts_on).days >= MAX_SHIFT_DAYS:
@@ -179,6 +190,23 @@ def add_shift(
     shift = OnCallShift.objects.create(peer=locked, starts_on=starts_on, ends_on=ends_on, created_by=by)
     record(action=Action.ROSTER_CHANGED, actor=by, obj=locked, detail="on_call_shift:added", request=request)
     return shift
+
+
+def _not_on_call_because(peer: PeerProfile, *, starts_on: datetime.date) -> list[str]:
+    """Why ``peer`` cannot go on call from ``starts_on``: one sentence per reason (none: they can)."""
+    reasons = []
+    if peer.unavailable_until is not None and peer.unavailable_until >= starts_on:
+        until = formats.date_format(peer.unavailable_until, "l j F Y")
+        reasons.append(f"This peer supporter is away until {until}: start the stretch after that day.")
+    agreement = current_document(PolicyDocument.Kind.TEAM_AGREEMENT)
+    if agreement is None:
+        reasons.append("No team agreement is published yet: peers go on call once they have signed it.")
+    elif not Signature.objects.filter(document=agreement, user_id=peer.person.user_id).exists():
+        reasons.append(
+            "This peer supporter has not signed the current team agreement "
+            f"(version {agreement.version}): they go on call once they have."
+        )
+    return reasons
 
 
 @transaction.atomic

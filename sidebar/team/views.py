@@ -142,7 +142,8 @@ def rota(request: SignedInRequest) -> HttpResponse:
         try:
             services.add_shift(**form.cleaned_data, by=request.user, request=request)
         except services.RosterError as error:
-            form.add_error(None, str(error))
+            for message in error.messages:
+                form.add_error(None, message)
         else:
             messages.success(request, f"{form.cleaned_data['peer'].person.full_name} is on the rota.")
             return redirect("team:rota")
