@@ -212,6 +212,11 @@ URL_RULES: dict[str, Rule] = {
     "setup:account_deactivate": only(Role.PROGRAM_ADMIN),
     "setup:account_reactivate": only(Role.PROGRAM_ADMIN),
     # --- single sign-on (allauth's socialaccount / openid_connect) ---
+    # Starting and finishing a sign-in through the agency's provider (docs/sso.md); a provider
+    # that is not configured answers 404 from allauth itself.
+    "openid_connect_login": PUBLIC,
+    "openid_connect_callback": PUBLIC,
+    "socialaccount_login_cancelled": PUBLIC,
     # --- support journeys added in issue 11 ---
     # --- other journeys added in issue 11 ---
 }
@@ -235,6 +240,10 @@ CLOSED_URLS: frozenset[str] = frozenset(
         "account_confirm_login_code",
         "mfa_deactivate_totp",  # privileged roles must keep it; staff who lose a phone ask the administrator
         "mfa_trust",
+        # single sign-on: no sign-up form (the roster decides) and no linking of other accounts
+        "socialaccount_signup",
+        "socialaccount_connections",
+        "socialaccount_login_error",  # only Facebook's SDK and headless use it; errors render in place
         "admin:view_on_site",  # Sidebar's models have no public page to jump to
     }
 )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -89,6 +90,9 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Single sign-on (OpenID Connect): installed always, offered only when SSO_OIDC_* is set.
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "django_htmx",
     "django_tasks",
     "django_tasks_db",
@@ -187,6 +191,57 @@ MFA_ADAPTER = "sidebar.accounts.adapter.SidebarMFAAdapter"
 MFA_TOTP_ISSUER = "Sidebar"
 MFA_TOTP_TOLERANCE = 1
 
+# Single sign-on over OpenID Connect (docs/sso.md): Entra ID, Okta, Google Workspace. Off unless
+# the server URL, client id and secret are all set. Accounts are matched by the roster's work
+# e-mail (sidebar/accounts/sso.py); nobody off the roster gets an account.
+SSO_OIDC_SERVER_URL = env_optional("SSO_OIDC_SERVER_URL")
+SSO_OIDC_CLIENT_ID = env_optional("SSO_OIDC_CLIENT_ID")
+SSO_OIDC_CLIENT_SECRET = env_optional("SSO_OIDC_CLIENT_SECRET")
+SSO_OIDC_NAME = env_str("SSO_OIDC_NAME", "your agency account")
+# The provider's word for "a second factor was used": any of these in the ID token's amr, or its
+# acr in the list, spares a privileged role Sidebar's own TOTP step (RFC 8176 method names).
+SSO_OIDC_MFA_AMR_VALUES = env_list("SSO_OIDC_MFA_AMR_VALUES", ["mfa", "mca", "otp", "hwk", "sc"])
+SSO_OIDC_MFA_ACR_VALUES = env_list("SSO_OIDC_MFA_ACR_VALUES", [])
+SSO_ENABLED = bool(SSO_OIDC_SERVER_URL and SSO_OIDC_CLIENT_ID and SSO_OIDC_CLIENT_SECRET)
+if (SSO_OIDC_SERVER_URL or SSO_OIDC_CLIENT_ID or SSO_OIDC_CLIENT_SECRET) and not SSO_ENABLED:
+    raise ImproperlyConfigured(
+        "Single sign-on needs SSO_OIDC_SERVER_URL, SSO_OIDC_CLIENT_ID and SSO_OIDC_CLIENT_SECRET."
+    )
+if SSO_ENABLED and PRODUCTION and not str(SSO_OIDC_SERVER_URL).startswith("https://"):
+    raise ImproperlyConfigured("SSO_OIDC_SERVER_URL must start with https:// (tokens travel over it).")
+SSO_PROVIDER_ID = "agency"  # in the redirect URI: /accounts/oidc/agency/login/callback/
+
+
+def sso_oidc_apps(
+    server_url: str | None, client_id: str | None, secret: str | None, name: str
+) -> list[dict[str, object]]:
+    """allauth's openid_connect app from settings (no SocialApp row in the database)."""
+    if not (server_url and client_id and secret):
+        return []
+    return [
+        {
+            "provider_id": SSO_PROVIDER_ID,
+            "name": name,
+            "client_id": client_id,
+            "secret": secret,
+            "settings": {"server_url": server_url.rstrip("/"), "fetch_userinfo": True},
+        }
+    ]
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": sso_oidc_apps(SSO_OIDC_SERVER_URL, SSO_OIDC_CLIENT_ID, SSO_OIDC_CLIENT_SECRET, SSO_OIDC_NAME),
+        "OAUTH_PKCE_ENABLED": True,
+    }
+}
+SOCIALACCOUNT_ADAPTER = "sidebar.accounts.sso.SidebarSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = False  # a roster person's account is made in sso.py, never from a form
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False  # matching is sso.py's, by the roster
+SOCIALACCOUNT_STORE_TOKENS = False  # Sidebar calls nothing on the provider after sign-in
+SOCIALACCOUNT_LOGIN_ON_GET = False  # starting a sign-in takes a POST (the button), not a link
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+
 # Sessions: absolute limit of 12 hours; idle limits are enforced by SessionTimeoutMiddleware.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SESSION_COOKIE_AGE = 12 * 60 * 60
@@ -198,6 +253,8 @@ SIDEBAR_IDLE_TIMEOUT_STAFF = env_int("SIDEBAR_IDLE_TIMEOUT_STAFF", 4 * 60 * 60, 
 
 SECURE_HTTPS = env_bool("SIDEBAR_HTTPS", PRODUCTION)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
+# Redirect URIs sent to the provider say https behind TLS (and only tests run it over http).
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE_HTTPS else "http"
 CSRF_COOKIE_SECURE = SECURE_HTTPS
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = SECURE_HTTPS and env_bool("SIDEBAR_SSL_REDIRECT", True)
@@ -215,6 +272,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+
+def sso_form_action(server_url: str | None) -> list[str]:
+    if not server_url:
+        return []
+    parts = urlsplit(server_url)
+    return [f"{parts.scheme}://{parts.netloc}"]
+
+
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -223,7 +288,8 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
-        "form-action": [SELF],
+        # The SSO button's POST is redirected to the provider: browsers check that hop too.
+        "form-action": [SELF, *sso_form_action(SSO_OIDC_SERVER_URL if SSO_ENABLED else None)],
         "frame-ancestors": [NONE],
         "base-uri": [NONE],
         "object-src": [NONE],

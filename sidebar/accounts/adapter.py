@@ -23,6 +23,15 @@ class SidebarAccountAdapter(DefaultAccountAdapter):
         # Subjects already say "Sidebar"; allauth would prefix the host name ("[sidebar.example.gov]").
         return str(subject)
 
+    def get_login_stages(self) -> list[str]:
+        # The TOTP step knows when the agency's identity provider already asked for a second
+        # factor (sidebar/accounts/sso.py).
+        stages = super().get_login_stages()
+        return [
+            "sidebar.accounts.sso.AuthenticateStage" if stage == "allauth.mfa.stages.AuthenticateStage" else stage
+            for stage in stages
+        ]
+
     def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
         # Someone who signed in moments ago has just proved who they are: asking for the
         # password again before the compulsory two-factor set-up only adds a hurdle.

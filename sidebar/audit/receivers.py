@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account.internal.flows.login import get_authentication_records  # pinned allauth
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
@@ -13,9 +14,23 @@ from sidebar.audit.services import record
 ANONYMOUS_TICKET_SESSION_KEY = "sidebar_anonymous_ticket"  # sidebar/support/ticket_views.py
 
 
+def _sign_in_detail(request: Any, user: Any) -> str:
+    """How a single sign-on proved who the person is: "sso", "sso+provider_mfa" (the agency's
+    provider vouched for a second factor) or "sso+totp"; empty for a password sign-in. Read
+    from the authentication records allauth keeps in the session for this sign-in."""
+    if request is None or not hasattr(request, "session"):
+        return ""
+    methods = {entry.get("method") for entry in get_authentication_records(request, user)}
+    if "socialaccount" not in methods:
+        return ""
+    if "provider_mfa" in methods:  # sidebar/accounts/sso.py: PROVIDER_MFA_METHOD
+        return "sso+provider_mfa"
+    return "sso+totp" if "mfa" in methods else "sso"
+
+
 @receiver(user_logged_in)
 def _signed_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
-    record(action=Action.SIGN_IN, actor=user, obj=user, request=request)
+    record(action=Action.SIGN_IN, actor=user, obj=user, request=request, detail=_sign_in_detail(request, user))
     # Django keeps session data across sign-in: an anonymous ticket opened earlier in the same
     # browser must not end up in the same session row as the account.
     if request is not None and hasattr(request, "session"):

@@ -7,6 +7,7 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.http import HttpRequest
@@ -15,7 +16,9 @@ from django_tasks_db.models import DBTaskResult
 from sidebar.accounts.services import reset_two_factor
 from sidebar.core.admin_site import PolicyModelAdmin
 
-for model in (Group, EmailAddress, Authenticator, DBTaskResult):
+# Single sign-on is configured from settings and matched by the roster: no SocialApp rows,
+# no stored tokens, and a provider identity follows its verified e-mail at each sign-in.
+for model in (Group, EmailAddress, Authenticator, DBTaskResult, SocialApp, SocialToken, SocialAccount):
     if admin.site.is_registered(model):
         admin.site.unregister(model)
 

@@ -15,6 +15,7 @@ from django.utils.cache import patch_cache_control
 
 from sidebar import policy
 from sidebar.accounts.selectors import has_totp
+from sidebar.accounts.sso import provider_mfa_used
 from sidebar.org.selectors import current_agency
 
 
@@ -45,7 +46,12 @@ class PolicyMiddleware:
         if not user.is_authenticated:
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse(settings.LOGIN_URL)}?{query}")
-        if not settings.DEMO_MODE and not rule.before_mfa and policy.is_privileged(user) and not has_totp(request):
+        if (
+            not settings.DEMO_MODE
+            and not rule.before_mfa
+            and policy.is_privileged(user)
+            and not (has_totp(request) or provider_mfa_used(request, user))
+        ):
             messages.info(
                 request,
                 "Your role lets you see more than your own records, so Sidebar asks for a code from an "

@@ -207,6 +207,17 @@ EXPECTED: dict[str, dict[str, str]] = {
     "setup:account_deactivate": admin_only(signed_in_outcome=NOT_FOUND),
     "setup:account_reactivate": admin_only(),
     # --- single sign-on ---
+    "openid_connect_login": everyone(NOT_FOUND),  # no provider configured in this test: allauth's 404
+    "openid_connect_callback": everyone(NOT_FOUND),
+    "socialaccount_login_cancelled": everyone(),
+    "socialaccount_login_error": CLOSED,
+    "socialaccount_signup": CLOSED,
+    "socialaccount_connections": CLOSED,
+    # allauth's old addresses for these pages (unnamed redirects): closed like the pages
+    "accounts/social/connections/": CLOSED,
+    "accounts/social/login/cancelled/": CLOSED,
+    "accounts/social/login/error/": CLOSED,
+    "accounts/social/signup/": CLOSED,
     # --- support journeys added in issue 11 ---
     # --- other journeys added in issue 11 ---
 }
@@ -236,6 +247,12 @@ SAMPLES: dict[str, dict[str, str] | str] = {
     "setup:account_deactivate": {"user_id": SAMPLE_OBJECT},
     "setup:account_reactivate": {"user_id": SAMPLE_OBJECT},
     # --- samples: single sign-on ---
+    "openid_connect_login": {"provider_id": "agency"},
+    "openid_connect_callback": {"provider_id": "agency"},
+    "accounts/social/connections/": "/accounts/social/connections/",
+    "accounts/social/login/cancelled/": "/accounts/social/login/cancelled/",
+    "accounts/social/login/error/": "/accounts/social/login/error/",
+    "accounts/social/signup/": "/accounts/social/signup/",
     # --- samples: support journeys added in issue 11 ---
     # --- samples: other journeys added in issue 11 ---
     "tickets:peer_reply": {"assignment_id": SAMPLE_OBJECT},
