@@ -202,6 +202,13 @@ URL_RULES: dict[str, Rule] = {
     "safeguards:disclose": only(Role.TEAM_LEADER),
     "safeguards:note": only(Role.TEAM_LEADER, Role.CLINICAL_ADVISOR),
     # --- the administrator's pages: agency settings, units and the roster (sidebar/setup/org_urls.py) ---
+    "setup:agency": only(Role.PROGRAM_ADMIN),  # each change audited with old and new values
+    "setup:units": only(Role.PROGRAM_ADMIN),
+    "setup:unit": only(Role.PROGRAM_ADMIN),
+    "setup:roster": only(Role.PROGRAM_ADMIN),  # upload and preview: reads only
+    "setup:roster_apply": only(Role.PROGRAM_ADMIN),  # audited (counts only)
+    "setup:roster_export": only(Role.PROGRAM_ADMIN),  # audited (Action.EXPORT)
+    "setup:compliance_export": only(Role.TEAM_LEADER),  # the compliance page's list; audited (Action.EXPORT)
     # --- the administrator's pages: accounts, roles and invitations (sidebar/setup/account_urls.py) ---
     "setup:accounts": only(Role.PROGRAM_ADMIN),
     "setup:accounts_from_roster": only(Role.PROGRAM_ADMIN),
@@ -335,6 +342,13 @@ def _register_scopes() -> None:
     @scope(User)
     def _accounts(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         # the administrator's accounts pages; nobody else looks accounts up by id
+        return queryset if Role.PROGRAM_ADMIN in roles_of(user) else queryset.none()
+
+    from sidebar.org.models import Unit
+
+    @scope(Unit)
+    def _units(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        # the administrator's units pages (everyone else reads units through their own pages)
         return queryset if Role.PROGRAM_ADMIN in roles_of(user) else queryset.none()
 
     @scope(SupportRequest)

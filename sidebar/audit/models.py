@@ -29,6 +29,9 @@ class Action(models.TextChoices):
     INCIDENT = "incident", "Critical incident step"
     EXPORT = "export", "Export"
     AUDIT_VERIFIED = "audit_verified", "Audit chain verified"
+    AGENCY_SETTING_CHANGED = "agency_setting_changed", "Agency setting changed"
+    UNIT_CHANGED = "unit_changed", "Unit added, renamed or moved"
+    STAFF_ROSTER_IMPORTED = "staff_roster_imported", "Staff roster imported"
 
 
 class Result(models.TextChoices):

@@ -7,8 +7,27 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+
+# Bounds of the agency's settings, kept here once for the validators, the database's check
+# constraints and the settings page. A retention of 100,000 days is a typing error, not a policy.
+RETENTION_DAYS_MAX = 365
+SUPPRESSION_MIN, SUPPRESSION_MAX = 3, 50
+FIRST_CONTACT_HOURS_MAX = 336  # two weeks
+TRAINING_HOURS_MAX = 200
+LOAD_HOURS_MAX = 200
+LOAD_HEAVY_CONTACTS_MAX = 50
+
+
+def _between(low: int, high: int) -> list[object]:
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
+def _check_between(field: str, low: int, high: int) -> models.CheckConstraint:
+    return models.CheckConstraint(
+        condition=models.Q(**{f"{field}__gte": low, f"{field}__lte": high}), name=f"agency_{field}_{low}_{high}"
+    )
 
 
 class Agency(models.Model):
@@ -37,39 +56,49 @@ class Agency(models.Model):
     timezone = models.CharField(max_length=64, default="America/Los_Angeles")
     identity_retention_days = models.PositiveSmallIntegerField(
         default=30,
+        validators=_between(0, RETENTION_DAYS_MAX),
         help_text="Days after a request closes until the identity of the person is shredded (0: at once).",
     )
-    first_contact_hours_urgent = models.PositiveSmallIntegerField(default=1, help_text="Target for an urgent request.")
+    first_contact_hours_urgent = models.PositiveSmallIntegerField(
+        default=1, validators=_between(1, FIRST_CONTACT_HOURS_MAX), help_text="Target for an urgent request."
+    )
     first_contact_hours_soon = models.PositiveSmallIntegerField(
-        default=24, help_text="Target for a request marked soon."
+        default=24, validators=_between(1, FIRST_CONTACT_HOURS_MAX), help_text="Target for a request marked soon."
     )
     first_contact_hours_routine = models.PositiveSmallIntegerField(
-        default=72, help_text="Target for a routine request."
+        default=72, validators=_between(1, FIRST_CONTACT_HOURS_MAX), help_text="Target for a routine request."
     )
     suppression_threshold = models.PositiveSmallIntegerField(
         "suppression threshold (k)",
         default=5,
-        validators=[MinValueValidator(3)],
+        validators=_between(SUPPRESSION_MIN, SUPPRESSION_MAX),
         help_text="Leadership never sees a count between 1 and k−1. Never below 3; raise it with volume.",
     )
     # Training on record: several statutes protect peer support only when members are trained
     # (e.g. Minnesota: 30 hours within a year); the compliance view measures against these.
     basic_training_hours = models.PositiveSmallIntegerField(
-        default=30, help_text="Hours of basic peer support training before a member may serve."
+        default=30,
+        validators=_between(1, TRAINING_HOURS_MAX),
+        help_text="Hours of basic peer support training before a member may serve.",
     )
     yearly_training_hours = models.PositiveSmallIntegerField(
         "yearly continuing-education hours",
         default=8,
+        validators=_between(1, TRAINING_HOURS_MAX),
         help_text="Hours of continuing education each active member needs per calendar year.",
     )
     # Support for the supporters: a peer above either of these in the last 30 days is flagged to
     # the team leader and gets no new suggestions until the flag is cleared.
     load_max_hours = models.PositiveSmallIntegerField(
-        "load: hours of contacts in 30 days", default=20, help_text="Flag a peer above this many hours."
+        "load: hours of contacts in 30 days",
+        default=20,
+        validators=_between(1, LOAD_HOURS_MAX),
+        help_text="Flag a peer above this many hours.",
     )
     load_max_heavy_contacts = models.PositiveSmallIntegerField(
         "load: suicide-related or critical-incident contacts in 30 days",
         default=3,
+        validators=_between(1, LOAD_HEAVY_CONTACTS_MAX),
         help_text="Flag a peer above this many such contacts.",
     )
 
@@ -78,7 +107,16 @@ class Agency(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(suppression_threshold__gte=3), name="suppression_threshold_at_least_3"
-            )
+            ),
+            _check_between("identity_retention_days", 0, RETENTION_DAYS_MAX),
+            _check_between("suppression_threshold", SUPPRESSION_MIN, SUPPRESSION_MAX),
+            _check_between("first_contact_hours_urgent", 1, FIRST_CONTACT_HOURS_MAX),
+            _check_between("first_contact_hours_soon", 1, FIRST_CONTACT_HOURS_MAX),
+            _check_between("first_contact_hours_routine", 1, FIRST_CONTACT_HOURS_MAX),
+            _check_between("basic_training_hours", 1, TRAINING_HOURS_MAX),
+            _check_between("yearly_training_hours", 1, TRAINING_HOURS_MAX),
+            _check_between("load_max_hours", 1, LOAD_HOURS_MAX),
+            _check_between("load_max_heavy_contacts", 1, LOAD_HEAVY_CONTACTS_MAX),
         ]
 
     def __str__(self) -> str:
@@ -87,6 +125,11 @@ class Agency(models.Model):
     def clean(self) -> None:
         if self.timezone not in zoneinfo.available_timezones():
             raise ValidationError({"timezone": "Choose a time zone name such as America/Chicago."})
+        targets = [self.first_contact_hours_urgent, self.first_contact_hours_soon, self.first_contact_hours_routine]
+        if None not in targets and targets != sorted(targets):
+            raise ValidationError(
+                {"first_contact_hours_soon": "Targets must not shrink as urgency falls: urgent ≤ soon ≤ routine."}
+            )
 
 
 class RankTier(models.Model):
@@ -122,10 +165,21 @@ class Unit(models.Model):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_in_parent")]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="unit_name_unique_in_parent"),
+            models.CheckConstraint(
+                condition=models.Q(parent__isnull=True) | ~models.Q(parent=models.F("id")), name="unit_not_own_parent"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        from sidebar.org.selectors import would_make_unit_loop
+
+        if self.parent_id and would_make_unit_loop(unit_id=self.pk, parent_id=self.parent_id):
+            raise ValidationError({"parent": "A unit cannot sit inside itself or inside a unit below it."})
 
 
 class Person(models.Model):

@@ -2,18 +2,20 @@
 then write the whole file in one transaction, or nothing at all.
 
 ``parse_roster`` only reads the database; ``import_roster`` writes what it resolved. Call both
-inside one transaction (the ``import_roster`` command does) so that nothing changes between
-the check and the write. The format is described in docs/roster.md.
+inside one transaction (the ``import_roster`` command and the web upload do) so that nothing
+changes between the check and the write. ``export_roster`` writes the same format back, so an
+export imports again without a change. The format is described in docs/roster.md.
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple, cast
 
@@ -28,6 +30,9 @@ COLUMNS = ("email", "full_name", "title", "phone", "unit", "rank_tier", "supervi
 REQUIRED_COLUMNS = frozenset({"email", "full_name", "rank_tier"})
 _COLUMN_LIST = ", ".join(COLUMNS)
 ACTIVE_VALUES = {"yes": True, "true": True, "1": True, "no": False, "false": False, "0": False}
+# A spreadsheet runs a cell that starts with one of these as a formula. The export puts an
+# apostrophe in front (as spreadsheets themselves do) and the import takes it off again.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Rows per bulk statement group; also how often the progress callback hears from us.
 BATCH_SIZE = 1000
 
@@ -58,13 +63,19 @@ class RosterError:
 
 @dataclass(frozen=True)
 class NewUnit:
-    """A unit the import will create; its id is chosen now so rows can point at it."""
+    """A unit the import will create; its id is chosen now so rows can point at it.
+
+    ``key`` is the unit's path as the file writes it, in lower case (``trial division/homicde
+    unit``): the name under which the administrator maps it to an existing unit instead
+    (``parse_roster(unit_map=...)``). ``parent_path`` is where it would be created ("" at the top)."""
 
     id: uuid.UUID
     name: str
     kind: str
     parent_id: uuid.UUID | None
     depth: int
+    key: str = ""
+    parent_path: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,15 +94,24 @@ class RosterRow:
     rank_tier_id: int
     supervisor_id: uuid.UUID | None
     is_active: bool
+    was_active: bool | None = None  # None for a new person
+
+    @property
+    def deactivates(self) -> bool:
+        """The line marks inactive someone who is active now."""
+        return self.was_active is True and not self.is_active
 
 
 @dataclass(frozen=True)
 class RosterResult:
-    """What ``parse_roster`` found. ``rows`` and ``new_units`` are empty whenever there are errors."""
+    """What ``parse_roster`` found. ``rows`` and ``new_units`` are empty whenever there are errors.
+    ``not_in_file``: the ids of active people the file does not mention (a full roster
+    deactivates them; a partial one leaves them alone)."""
 
     errors: list[RosterError]
     rows: list[RosterRow]
     new_units: list[NewUnit]
+    not_in_file: list[uuid.UUID] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -168,6 +188,17 @@ def _header(record: list[str], errors: list[RosterError]) -> list[str]:
         RosterError(1, None, f'missing required column "{name}"') for name in COLUMNS if name in REQUIRED_COLUMNS - seen
     )
     return names
+
+
+def _unguard(value: str) -> str:
+    """Take off the apostrophe the export puts before a value a spreadsheet would run as a formula."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def spreadsheet_safe(value: str) -> str:
+    return f"'{value}" if value.startswith(FORMULA_STARTS) else value
 
 
 def _is_email(value: str) -> bool:
@@ -263,7 +294,7 @@ def _read_lines(text: str, errors: list[RosterError]) -> tuple[frozenset[str], l
             errors.append(RosterError(line, None, message))
             continue
         # Spreadsheets drop trailing empty cells, so a short line means empty values.
-        values = {name: (record[i].strip() if i < len(record) else "") for i, name in enumerate(header)}
+        values = {name: _unguard(record[i].strip()) if i < len(record) else "" for i, name in enumerate(header)}
         lines.append(_check_line(line, values, first_line_of, errors))
     return frozenset(header), lines
 
@@ -277,9 +308,11 @@ def _kind_at(depth: int) -> str:
 
 
 class _Units:
-    """Existing units plus those the file will create, matched case-insensitively (one query)."""
+    """Existing units plus those the file will create, matched case-insensitively (one query).
+    ``unit_map`` sends a unit the file would create (by its key, see ``NewUnit``) to an existing one."""
 
-    def __init__(self) -> None:
+    def __init__(self, unit_map: Mapping[str, uuid.UUID] | None = None) -> None:
+        self.unit_map = {key.lower(): unit_id for key, unit_id in (unit_map or {}).items()}
         self.parent_of: dict[uuid.UUID, uuid.UUID | None] = {}
         self.name_of: dict[uuid.UUID, str] = {}
         self.children: dict[tuple[uuid.UUID | None, str], list[uuid.UUID]] = defaultdict(list)
@@ -287,6 +320,7 @@ class _Units:
         self.new: list[NewUnit] = []
         for unit_id, name, parent_id in Unit.objects.values_list("id", "name", "parent_id"):
             self._add(unit_id, name, parent_id)
+        self.existing = frozenset(self.name_of)
 
     def _add(self, unit_id: uuid.UUID, name: str, parent_id: uuid.UUID | None) -> None:
         self.parent_of[unit_id] = parent_id
@@ -305,6 +339,7 @@ class _Units:
     def resolve_path(self, segments: list[str]) -> tuple[uuid.UUID | None, str | None]:
         parent: uuid.UUID | None = None
         for depth, name in enumerate(segments, start=1):
+            key = "/".join(segments[:depth]).lower()
             found = self.children.get((parent, name.lower()), [])
             if len(found) > 1:
                 exact = [unit_id for unit_id in found if self.name_of[unit_id] == name]
@@ -314,11 +349,29 @@ class _Units:
             if found:
                 parent = found[0]
                 continue
-            unit = NewUnit(id=uuid.uuid4(), name=name, kind=_kind_at(depth), parent_id=parent, depth=depth)
+            if self.unit_map.get(key) in self.existing:
+                parent = self.unit_map[key]
+                continue
+            unit = NewUnit(
+                id=uuid.uuid4(),
+                name=name,
+                kind=_kind_at(depth),
+                parent_id=parent,
+                depth=depth,
+                key=key,
+                parent_path=self.path(parent) if parent else "",
+            )
             self.new.append(unit)
             self._add(unit.id, name, parent)
             parent = unit.id
         return parent, None
+
+    def suggestions(self, name: str, *, limit: int = 3) -> list[tuple[uuid.UUID, str]]:
+        """Existing units whose name is closest to ``name`` (a misspelling), as (id, path)."""
+        names = {self.name_of[unit_id].lower() for unit_id in self.existing}
+        close = difflib.get_close_matches(name.lower(), names, n=limit, cutoff=0.6)
+        found = [(unit_id, self.path(unit_id)) for match in close for unit_id in self.by_name[match]]
+        return [(unit_id, path) for unit_id, path in found if unit_id in self.existing][:limit]
 
     def resolve_name(self, name: str) -> tuple[uuid.UUID | None, str | None]:
         found = self.by_name.get(name.lower(), [])
@@ -472,11 +525,12 @@ def _check_loops(
                 errors.append(RosterError(line_of[person_id].line, "supervisor_email", message))
 
 
-def parse_roster(data: bytes | str) -> RosterResult:
+def parse_roster(data: bytes | str, *, unit_map: Mapping[str, uuid.UUID] | None = None) -> RosterResult:
     """Check a roster CSV against itself and the database; reads, never writes.
 
     Every bad line is reported. Only when there is none are ``rows`` and ``new_units`` filled
-    with what ``import_roster`` should write."""
+    with what ``import_roster`` should write. ``unit_map`` names existing units to use instead of
+    units the file would create (keys as ``NewUnit.key``)."""
     errors: list[RosterError] = []
     text = _decode(data, errors)
     if text is None:
@@ -488,7 +542,7 @@ def parse_roster(data: bytes | str) -> RosterResult:
     staff = _Staff()
     id_of = _assign_ids(lines, staff, errors)
     tier_of = _resolve_tiers(lines, errors)
-    units = _Units()
+    units = _Units(unit_map)
     unit_of = _resolve_units(lines, units, errors)
     supervisor_of = _resolve_supervisors(lines, id_of, staff, errors)
     _check_loops(lines, supervisor_of, staff, errors)
@@ -526,9 +580,48 @@ def parse_roster(data: bytes | str) -> RosterResult:
                 rank_tier_id=after[4],
                 supervisor_id=after[5],
                 is_active=after[6],
+                was_active=None if before is None else before.is_active,
             )
         )
-    return RosterResult([], rows, units.new)
+    in_file = {row.person_id for row in rows}
+    not_in_file = [record.id for record in staff.record.values() if record.is_active and record.id not in in_file]
+    return RosterResult([], rows, units.new, not_in_file)
+
+
+def unit_suggestions(new_units: Sequence[NewUnit], *, limit: int = 3) -> dict[str, list[tuple[uuid.UUID, str]]]:
+    """For each unit the file would create, the existing units with the closest names (one query)."""
+    units = _Units()
+    return {unit.key: units.suggestions(unit.name, limit=limit) for unit in new_units}
+
+
+def unit_paths() -> list[tuple[uuid.UUID, str]]:
+    """Every existing unit as (id, full path), sorted by path (one query)."""
+    units = _Units()
+    return sorted(((unit_id, units.path(unit_id)) for unit_id in units.existing), key=lambda item: item[1].lower())
+
+
+def export_roster(people: Sequence[Person] | None = None) -> str:
+    """The staff table as a roster CSV in the import's columns: importing it changes nothing.
+    ``people`` defaults to everyone (two queries)."""
+    units = _Units()
+    if people is None:
+        people = list(Person.objects.select_related("rank_tier", "supervisor").order_by("full_name", "work_email"))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for person in people:
+        cells = (
+            person.work_email,
+            person.full_name,
+            person.title,
+            person.phone,
+            units.path(person.unit_id) if person.unit_id else "",
+            person.rank_tier.name,
+            person.supervisor.work_email if person.supervisor else "",
+            "yes" if person.is_active else "no",
+        )
+        writer.writerow([spreadsheet_safe(cell) for cell in cells])
+    return out.getvalue()
 
 
 def error_report(errors: Sequence[RosterError]) -> str:

@@ -4,9 +4,11 @@ depth (a recursive CTE that SQLite and PostgreSQL both run), never a loop of que
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
 from sidebar.org.models import Agency, Person, Unit
@@ -72,6 +74,47 @@ def units_under(unit: Unit | uuid.UUID, *, include_self: bool = True) -> QuerySe
     sql = _DOWN.format(table=Unit._meta.db_table, parent="parent_id")
     below = Unit.objects.filter(pk__in=RawSQL(sql, (_db_id(Unit, unit_id),)))  # noqa: S611 (fixed SQL, id as a parameter)
     return (below | Unit.objects.filter(pk=unit_id)) if include_self else below
+
+
+def would_make_unit_loop(*, unit_id: uuid.UUID, parent_id: uuid.UUID) -> bool:
+    """Would putting ``unit_id`` inside ``parent_id`` make the unit its own ancestor?"""
+    if unit_id == parent_id:
+        return True
+    return units_under(unit_id, include_self=False).filter(pk=parent_id).exists()
+
+
+@dataclass(frozen=True)
+class UnitNode:
+    """A unit in the tree, with its depth (0 at the top) and its path from the top."""
+
+    unit: Unit
+    depth: int
+    path: str
+    people: int
+
+
+def unit_tree() -> list[UnitNode]:
+    """Every unit, parents before their children, siblings by name (one query). A unit caught in
+    a loop (impossible since Unit.clean, but a database may predate it) is listed at the end."""
+    units = list(Unit.objects.annotate(people_count=Count("people", filter=Q(people__is_active=True))))
+    children: dict[uuid.UUID | None, list[Unit]] = defaultdict(list)
+    for unit in units:
+        children[unit.parent_id].append(unit)
+    nodes: list[UnitNode] = []
+    seen: set[uuid.UUID] = set()
+
+    def walk(parent_id: uuid.UUID | None, depth: int, prefix: str) -> None:
+        for unit in sorted(children.get(parent_id, []), key=lambda u: u.name.lower()):
+            if unit.pk in seen:
+                continue
+            seen.add(unit.pk)
+            path = f"{prefix}/{unit.name}" if prefix else unit.name
+            nodes.append(UnitNode(unit, depth, path, unit.people_count))  # type: ignore[attr-defined]
+            walk(unit.pk, depth + 1, path)
+
+    walk(None, 0, "")
+    nodes.extend(UnitNode(u, 0, u.name, u.people_count) for u in units if u.pk not in seen)  # type: ignore[attr-defined]
+    return nodes
 
 
 def current_agency() -> Agency:

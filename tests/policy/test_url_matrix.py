@@ -196,6 +196,13 @@ EXPECTED: dict[str, dict[str, str]] = {
     "admin:app_list": admin_only(),
     "admin/(?P<url>.*)$": admin_only(signed_in_outcome=NOT_FOUND),  # admin's catch-all
     # --- the administrator's pages: agency settings, units and the roster ---
+    "setup:agency": only("program_admin"),
+    "setup:units": only("program_admin"),
+    "setup:unit": only("program_admin", outcome=NOT_FOUND),
+    "setup:roster": only("program_admin"),
+    "setup:roster_apply": only("program_admin", outcome=OK),  # GET: 405
+    "setup:roster_export": only("program_admin"),
+    "setup:compliance_export": only("team_leader"),
     # --- the administrator's pages: accounts, roles and invitations ---
     "setup:accounts": admin_only(),
     "setup:accounts_from_roster": admin_only(),
@@ -240,6 +247,7 @@ SAMPLES: dict[str, dict[str, str] | str] = {
     "admin:app_list": {"app_label": "org"},
     "admin/(?P<url>.*)$": "/admin/no-such-page/",
     # --- samples: the administrator's pages: agency settings, units and the roster ---
+    "setup:unit": {"unit_id": SAMPLE_OBJECT},
     # --- samples: the administrator's pages: accounts, roles and invitations ---
     "setup:account": {"user_id": SAMPLE_OBJECT},
     "setup:account_roles": {"user_id": SAMPLE_OBJECT},
