@@ -207,7 +207,10 @@ if (SSO_OIDC_SERVER_URL or SSO_OIDC_CLIENT_ID or SSO_OIDC_CLIENT_SECRET) and not
     raise ImproperlyConfigured(
         "Single sign-on needs SSO_OIDC_SERVER_URL, SSO_OIDC_CLIENT_ID and SSO_OIDC_CLIENT_SECRET."
     )
-if SSO_ENABLED and PRODUCTION and not str(SSO_OIDC_SERVER_URL).startswith("https://"):
+# Tokens travel over this address: https, unless the provider runs on this very machine (a
+# loopback address never leaves the host, which is how the day-one test runs production mode).
+_SSO_LOOPBACK = ("http://127.0.0.1:", "http://127.0.0.1/", "http://localhost:", "http://localhost/")
+if SSO_ENABLED and PRODUCTION and not str(SSO_OIDC_SERVER_URL).startswith(("https://", *_SSO_LOOPBACK)):
     raise ImproperlyConfigured("SSO_OIDC_SERVER_URL must start with https:// (tokens travel over it).")
 SSO_PROVIDER_ID = "agency"  # in the redirect URI: /accounts/oidc/agency/login/callback/
 

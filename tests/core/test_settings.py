@@ -49,6 +49,14 @@ def test_check_deploy_reports_no_warnings_with_production_settings(tmp_path):
         ({"SIDEBAR_MASTER_KEY": "k1:dG9vLXNob3J0"}, "must decode to 32 bytes"),
         ({"SIDEBAR_MODE": "staging"}, "SIDEBAR_MODE must be one of"),
         ({"DATABASE_URL": "mysql://root@localhost/sidebar"}, "DATABASE_URL must start with"),
+        (
+            {
+                "SSO_OIDC_SERVER_URL": "http://login.example.gov/o",
+                "SSO_OIDC_CLIENT_ID": "c",
+                "SSO_OIDC_CLIENT_SECRET": "s",
+            },
+            "must start with https://",
+        ),
     ],
 )
 def test_production_refuses_to_start_with_a_clear_message(tmp_path, overrides, message):
@@ -63,3 +71,13 @@ def test_secrets_can_come_from_files(tmp_path):
     env = production_env(tmp_path, SECRET_KEY="", SECRET_KEY_FILE=str(key_file))
     result = manage(env, "check")
     assert result.returncode == 0, result.stderr
+
+
+def test_single_sign_on_over_http_only_from_a_provider_on_this_machine(tmp_path):
+    """Tokens travel between Sidebar and the provider: plain http only over loopback, which
+    never leaves the host (the day-one test runs its provider that way)."""
+    sso = {"SSO_OIDC_CLIENT_ID": "sidebar", "SSO_OIDC_CLIENT_SECRET": "s" * 20}
+    loopback = manage(production_env(tmp_path, SSO_OIDC_SERVER_URL="http://127.0.0.1:9000/o", **sso), "check")
+    assert loopback.returncode == 0, loopback.stderr
+    lookalike = manage(production_env(tmp_path, SSO_OIDC_SERVER_URL="http://127.0.0.1.example.gov/o", **sso), "check")
+    assert lookalike.returncode != 0 and "must start with https://" in lookalike.stderr

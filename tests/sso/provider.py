@@ -80,7 +80,12 @@ class Provider:
             return location[location.index(CALLBACK) :]
 
 
-def start_provider(directory: Path) -> Provider:
+def start_provider(
+    directory: Path, *, redirect_uris: list[str] | None = None, users: tuple[str, ...] = USERS
+) -> Provider:
+    """The provider, migrated, with a confidential client whose redirect URIs are Sidebar's
+    callback (on the test client's and the live server's hosts unless ``redirect_uris``), and an
+    account for each of ``users``."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     key_file = directory / "key.pem"
     key_file.write_bytes(
@@ -99,7 +104,8 @@ def start_provider(directory: Path) -> Provider:
     }
     django = [sys.executable, "-m", "django"]
     subprocess.run([*django, "migrate", "-v0"], env=env, cwd=ROOT, check=True)
-    redirect_uris = [f"http://{host}{CALLBACK}" for host in ("testserver", "localhost")]
+    if redirect_uris is None:
+        redirect_uris = [f"http://{host}{CALLBACK}" for host in ("testserver", "localhost")]
     subprocess.run(
         [
             *django,
@@ -109,7 +115,7 @@ def start_provider(directory: Path) -> Provider:
             "--client-secret",
             CLIENT_SECRET,
             *[arg for uri in redirect_uris for arg in ("--redirect-uri", uri)],
-            *[arg for email in USERS for arg in ("--user", email)],
+            *[arg for email in users for arg in ("--user", email)],
         ],
         env=env,
         cwd=ROOT,
