@@ -59,7 +59,7 @@ class AccountFilterForm(forms.Form):
 
 class RolesForm(forms.Form):
     roles = forms.MultipleChoiceField(
-        label="Roles",
+        label="Roles besides staff",
         choices=[(role.value, role.label) for role in GRANTABLE_ROLES],
         widget=forms.CheckboxSelectMultiple,
         required=False,
