@@ -160,6 +160,13 @@ class SessionForm(forms.Form):
 class AttendanceForm(forms.Form):
     attendance = forms.IntegerField(min_value=0, max_value=10000, label="How many came", help_text="A count only.")
 
+    def __init__(self, *args: Any, session: GroupSession, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if session.invited is not None:  # the browser says so too, before sending
+            field = self.fields["attendance"]
+            field.widget.attrs["max"] = session.invited
+            field.help_text = f"A count only, at most the {session.invited} invited."
+
 
 class MutualAidForm(forms.Form):
     direction = forms.ChoiceField(choices=MutualAid.Direction.choices, widget=forms.RadioSelect, label="Direction")

@@ -109,11 +109,22 @@ class GroupSession(models.Model):
     facilitators = models.ManyToManyField(PeerProfile, blank=True, related_name="facilitated_sessions")
     clinical_advisor_facilitates = models.BooleanField(default=True)
     invitations_sent_at = models.DateTimeField(null=True, blank=True)
+    # How many were invited when the invitations went out: the head count cannot exceed it.
+    # Null for sessions scheduled before Sidebar kept the number.
+    invited = models.PositiveIntegerField(null=True, blank=True)
     attendance = models.PositiveSmallIntegerField(null=True, blank=True, help_text="How many came (a count only).")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(attendance__isnull=True)
+                | models.Q(invited__isnull=True)
+                | models.Q(attendance__lte=models.F("invited")),
+                name="session_attendance_at_most_invited",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}, {self.starts_at:%d %b %Y %H:%M}"

@@ -26,6 +26,7 @@ from sidebar.incidents.models import (
     Recusal,
     default_follow_up_days,
 )
+from sidebar.lib.workdays import next_working_day
 from sidebar.org.models import Person, Unit
 from sidebar.org.selectors import units_under
 from sidebar.support import services as support
@@ -140,9 +141,12 @@ def update_follow_up_days(
 
 def follow_up_dates(incident: Incident, *, today: datetime.date) -> list[datetime.date]:
     """The cadence as dates: each day counted from the incident; a date already past becomes
-    today (the peer reached late still checks in soon)."""
+    today (the peer reached late still checks in soon); a weekend day moves to the Monday."""
     return sorted(
-        {max(incident.occurred_on + datetime.timedelta(days=days), today) for days in incident.follow_up_days}
+        {
+            next_working_day(max(incident.occurred_on + datetime.timedelta(days=days), today))
+            for days in incident.follow_up_days
+        }
     )
 
 
@@ -201,13 +205,13 @@ def assign_board(
 def proposed_start(incident: Incident, kind: str, *, now: datetime.datetime | None = None) -> datetime.datetime:
     """Where a new session's time starts: a defusing within hours (the next full hour plus two);
     a debriefing 48 hours after the incident (24–72 is common) or three weeks after a
-    mass-casualty event — never in the past, and at 10:00 local time."""
+    mass-casualty event — never in the past, on a working day, and at 10:00 local time."""
     now = timezone.localtime(now)
     if kind == GroupSession.Kind.DEFUSING:
         return now.replace(minute=0, second=0, microsecond=0) + datetime.timedelta(hours=3)
     days = 21 if incident.kind == Incident.Kind.MASS_CASUALTY else 2
     day = max(incident.occurred_on + datetime.timedelta(days=days), now.date() + datetime.timedelta(days=1))
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+    return timezone.make_aware(datetime.datetime.combine(next_working_day(day), datetime.time(10, 0)))
 
 
 def session_invitees(session: GroupSession) -> list[str]:
@@ -250,16 +254,35 @@ def schedule_session(
         invitations_sent_at=timezone.now(),
     )
     session.facilitators.set(facilitators)
+    invitees = session_invitees(session)
+    session.invited = len(invitees)
+    session.save(update_fields=["invited"])
     record(action=Action.INCIDENT, actor=by, obj=incident, detail=f"session_scheduled:{kind}", request=request)
-    notify.session_invitation(session_invitees(session), session, invitations.ics_for(session))
+    notify.session_invitation(invitees, session, invitations.ics_for(session))
     return session
+
+
+def attendance_problem(session: GroupSession, attendance: int, *, now: datetime.datetime | None = None) -> str:
+    """Why ``attendance`` cannot be the session's head count now (empty: it can)."""
+    if session.starts_at > (now or timezone.now()):
+        return "The head count can be given once the session has started."
+    if session.invited is not None and attendance > session.invited:
+        return (
+            f"{session.invited} {'person was' if session.invited == 1 else 'people were'} invited: "
+            "the head count cannot be higher."
+        )
+    return ""
 
 
 @transaction.atomic
 def record_attendance(
     *, session: GroupSession, attendance: int, by: User, request: HttpRequest | None = None
 ) -> GroupSession:
-    """How many came: a count, never a list."""
+    """How many came: a count, never a list; given once the session has started, and never more
+    than were invited."""
+    problem = attendance_problem(session, attendance)
+    if problem:
+        raise IncidentError(problem)
     session.attendance = attendance
     session.save(update_fields=["attendance"])
     record(action=Action.INCIDENT, actor=by, obj=session.incident, detail="session_attendance", request=request)

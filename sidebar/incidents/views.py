@@ -157,21 +157,26 @@ def session_new(request: SignedInRequest, pk: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session(request: SignedInRequest, pk: str) -> HttpResponse:
     item = policy.get_visible_or_404(request.user, GroupSession, pk=pk)
-    form = AttendanceForm(request.POST or None, initial={"attendance": item.attendance})
+    form = AttendanceForm(request.POST or None, initial={"attendance": item.attendance}, session=item)
     if request.method == "POST" and form.is_valid():
-        services.record_attendance(
-            session=item, attendance=form.cleaned_data["attendance"], by=request.user, request=request
-        )
-        messages.success(request, "Attendance recorded.")
-        return redirect("incidents:session", pk=item.pk)
+        try:
+            services.record_attendance(
+                session=item, attendance=form.cleaned_data["attendance"], by=request.user, request=request
+            )
+        except IncidentError as error:
+            form.add_error("attendance", str(error))
+        else:
+            messages.success(request, "Attendance recorded.")
+            return redirect("incidents:session", pk=item.pk)
     context = {
         "session": item,
         "incident": item.incident,
         "facilitators": item.facilitators.select_related("person").order_by("person__full_name"),
         "form": form,
-        "invitees": len(services.session_invitees(item)),
+        "invitees": item.invited if item.invited is not None else len(services.session_invitees(item)),
+        "started": item.starts_at <= timezone.now(),
     }
-    return render(request, "incidents/session.html", context)
+    return render(request, "incidents/session.html", context, status=400 if form.errors else 200)
 
 
 @require_GET

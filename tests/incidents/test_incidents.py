@@ -21,6 +21,7 @@ from sidebar.accounts.roles import Role
 from sidebar.audit.models import Action, AuditEvent
 from sidebar.incidents import selectors, services
 from sidebar.incidents.models import AnniversaryReminder, GroupSession, Incident, Recusal
+from sidebar.lib.workdays import next_working_day
 from sidebar.org.models import Unit
 from sidebar.support import matching
 from sidebar.support import services as support
@@ -190,8 +191,9 @@ def test_accepting_outreach_proposes_the_incidents_check_ins_on_the_peers_home_p
 
     today = timezone.localdate()
     due = sorted(CheckIn.objects.filter(request=item, peer=office.free_peer).values_list("due_on", flat=True))
-    # 2 days after is past: due today; then 7, 30 and 90 days after the incident
-    assert due == [today, *(four_days_ago + datetime.timedelta(days=d) for d in (7, 30, 90))]
+    # 2 days after is past: due today; then 7, 30 and 90 days after the incident (on working days)
+    expected = [today, *(four_days_ago + datetime.timedelta(days=d) for d in (7, 30, 90))]
+    assert due == sorted({next_working_day(day) for day in expected})
 
     client = signed_in(office.free_peer.person.user)
     home = client.get(reverse("home")).content.decode()
@@ -291,9 +293,9 @@ def test_session_proposals_follow_the_cism_timing(office: Office) -> None:
     defusing = services.proposed_start(threat, GroupSession.Kind.DEFUSING, now=now)
     assert datetime.timedelta(hours=1) < defusing - now <= datetime.timedelta(hours=4)
     debriefing = services.proposed_start(threat, GroupSession.Kind.DEBRIEFING, now=now)
-    assert debriefing.date() == timezone.localdate() + datetime.timedelta(days=2)
+    assert debriefing.date() == next_working_day(timezone.localdate() + datetime.timedelta(days=2))
     weeks_later = services.proposed_start(mass, GroupSession.Kind.DEBRIEFING, now=now)
-    assert weeks_later.date() == timezone.localdate() + datetime.timedelta(days=21)
+    assert weeks_later.date() == next_working_day(timezone.localdate() + datetime.timedelta(days=21))
 
 
 def test_the_calendar_file_is_for_the_team_leader_and_the_sessions_facilitators_only(office: Office) -> None:
