@@ -20,7 +20,7 @@ LOAD_HOURS_MAX = 200
 LOAD_HEAVY_CONTACTS_MAX = 50
 
 
-def _between(low: int, high: int) -> list[object]:
+def _between(low: int, high: int) -> list[MinValueValidator | MaxValueValidator]:
     return [MinValueValidator(low), MaxValueValidator(high)]
 
 

@@ -109,11 +109,11 @@ def unit_tree() -> list[UnitNode]:
                 continue
             seen.add(unit.pk)
             path = f"{prefix}/{unit.name}" if prefix else unit.name
-            nodes.append(UnitNode(unit, depth, path, unit.people_count))  # type: ignore[attr-defined]
+            nodes.append(UnitNode(unit, depth, path, getattr(unit, "people_count", 0)))
             walk(unit.pk, depth + 1, path)
 
     walk(None, 0, "")
-    nodes.extend(UnitNode(u, 0, u.name, u.people_count) for u in units if u.pk not in seen)  # type: ignore[attr-defined]
+    nodes.extend(UnitNode(u, 0, u.name, getattr(u, "people_count", 0)) for u in units if u.pk not in seen)
     return nodes
 
 

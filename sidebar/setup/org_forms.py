@@ -7,7 +7,7 @@ import hashlib
 import uuid
 import zoneinfo
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core import signing
@@ -38,7 +38,7 @@ def timezone_choices() -> list[tuple[str, Any]]:
     ]
 
 
-class AgencySettingsForm(forms.ModelForm):
+class AgencySettingsForm(forms.ModelForm[Agency]):
     timezone = forms.ChoiceField(
         label="Time zone", help_text="Dates and times on every page, and “today” for check-ins."
     )
@@ -49,7 +49,9 @@ class AgencySettingsForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["timezone"].choices = timezone_choices()
+        cast(forms.ChoiceField, self.fields["timezone"]).choices = timezone_choices()
+        for urgency in ("urgent", "soon", "routine"):
+            self.fields[f"first_contact_hours_{urgency}"].label = urgency.capitalize()
         for name, field in self.fields.items():
             if isinstance(field, forms.IntegerField):
                 field.widget.attrs.setdefault("inputmode", "numeric")
@@ -66,10 +68,13 @@ class UnitForm(forms.Form):
 
     def __init__(self, *args: Any, paths: Sequence[tuple[uuid.UUID, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = [("", "— the top level —"), *((str(pk), path) for pk, path in paths)]
+        cast(forms.ChoiceField, self.fields["parent"]).choices = [
+            ("", "— the top level —"),
+            *((str(pk), path) for pk, path in paths),
+        ]
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = str(self.cleaned_data["name"]).strip()
         if "/" in name:
             raise forms.ValidationError("A unit's name cannot contain “/”: the roster uses it between levels.")
         return name

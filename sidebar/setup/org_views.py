@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sidebar import policy
+from sidebar.accounts.models import User
 from sidebar.audit.models import Action
 from sidebar.audit.services import record
 from sidebar.org import services
@@ -136,8 +137,7 @@ def _preview_page(
     """The preview: who is created, updated and deactivated, and a choice for each new unit."""
     plan = services.plan_roster(text, full=full)
     if plan.errors:
-        form = RosterUploadForm(initial={"full": full})
-        return _upload_page(request, form, plan.errors, status=400)
+        return _upload_page(request, RosterUploadForm(initial={"full": full}), plan.errors, status=400)
     paths = unit_paths()
     token = sign_preview(text=text, full=full, leavers=plan.leavers_digest(), user_id=request.user.pk)
     data = None
@@ -242,7 +242,7 @@ def roster_apply(request: HttpRequest) -> HttpResponse:
                 request=request,
             )
             if outcome.leaving:
-                offboard(people=outcome.leaving, by=request.user, request=request)
+                offboard(people=outcome.leaving, by=cast(User, request.user), request=request)
     except services.RosterChanged as changed:
         return _preview_page(request, text=text, full=full, form_data=request.POST, problem=str(changed), status=409)
     except OffboardError as refused:  # e.g. the file marks the administrator's own record inactive

@@ -83,7 +83,7 @@ def test_units_page_lists_the_tree_and_adds_renames_and_moves(chart, cast, signe
 
 
 def test_units_page_does_not_offer_a_units_own_descendants_and_refuses_them(chart, cast, signed_in):
-    trial, felony, homicide = chart
+    trial, _felony, homicide = chart
     client = signed_in(cast.program_admin)
     url = reverse("setup:unit", kwargs={"unit_id": trial.pk})
     page = client.get(url).content.decode()
@@ -96,7 +96,7 @@ def test_units_page_does_not_offer_a_units_own_descendants_and_refuses_them(char
 
 
 def test_a_sibling_with_the_same_name_is_refused_with_the_name_kept(chart, cast, signed_in):
-    trial, felony, _homicide = chart
+    trial, _felony, _homicide = chart
     response = signed_in(cast.program_admin).post(
         reverse("setup:units"), {"name": "felony bureau", "kind": "bureau", "parent": str(trial.pk)}
     )
