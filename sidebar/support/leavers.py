@@ -63,7 +63,9 @@ def offboard(
     changed then."""
     ids = {person.pk if isinstance(person, Person) else uuid.UUID(str(person)) for person in people}
     found = list(
-        Person.objects.select_for_update().filter(pk__in=ids).select_related("user").order_by("pk") if ids else []
+        Person.objects.select_for_update(of=("self",)).filter(pk__in=ids).select_related("user").order_by("pk")
+        if ids
+        else []
     )
     users = [person.user for person in found if person.user is not None]
     users += [user for user in accounts_without_person if user.pk not in {u.pk for u in users}]
