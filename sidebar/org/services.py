@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from sidebar.audit.models import Action
 from sidebar.audit.services import record
-from sidebar.org.models import Agency, Person, Unit
+from sidebar.org.models import Agency, Person, RankTier, Unit
 from sidebar.org.roster import ImportSummary, RosterError, RosterResult, import_roster, parse_roster
 from sidebar.org.selectors import would_make_unit_loop
 
@@ -84,6 +84,35 @@ def update_agency_settings(
         detail = setting_change_detail(field, old[field], getattr(agency, field))
         record(action=Action.AGENCY_SETTING_CHANGED, actor=by, obj=agency, detail=detail, request=request)
     return agency, changed
+
+
+# --- rank tiers -------------------------------------------------------------------------------
+
+# DOMAIN.md's default tiers; level 0 is line staff, any higher level is supervisory.
+DEFAULT_RANK_TIERS = ("Line staff", "Supervisor", "Manager", "Executive")
+
+
+@transaction.atomic
+def add_rank_tier(*, name: str, level: int, by: Any, request: HttpRequest | None = None) -> RankTier:
+    """A new tier (names and levels are unique); audited."""
+    name = name.strip()
+    if RankTier.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": "A rank tier with this name exists already."})
+    if RankTier.objects.filter(level=level).exists():
+        raise ValidationError({"level": "Another rank tier has this level; each level is used once."})
+    tier = RankTier.objects.create(name=name, level=level)
+    record(action=Action.AGENCY_SETTING_CHANGED, actor=by, obj=tier, detail=f"rank_tier:+{level}", request=request)
+    return tier
+
+
+@transaction.atomic
+def add_default_rank_tiers(*, by: Any, request: HttpRequest | None = None) -> list[RankTier]:
+    """The usual four tiers, for a new installation that has none yet (the roster names them)."""
+    if RankTier.objects.select_for_update().exists():
+        return []
+    return [
+        add_rank_tier(name=name, level=level, by=by, request=request) for level, name in enumerate(DEFAULT_RANK_TIERS)
+    ]
 
 
 # --- units ------------------------------------------------------------------------------------

@@ -180,3 +180,10 @@ class RosterApplyForm(forms.Form):
 
     def units_to_create(self) -> set[str]:
         return {unit.key for unit in self.new_units if self.cleaned_data.get(unit_field_name(unit.key)) == CREATE}
+
+
+class RankTierForm(forms.Form):
+    name = forms.CharField(max_length=60, label="Name", help_text="As the roster's rank_tier column spells it.")
+    level = forms.IntegerField(
+        min_value=0, max_value=20, label="Level", help_text="0 for line staff; higher is more senior."
+    )

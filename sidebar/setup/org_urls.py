@@ -9,6 +9,7 @@ urlpatterns = [
     path("agency/", org_views.agency, name="agency"),
     path("units/", org_views.units, name="units"),
     path("units/<uuid:unit_id>/", org_views.unit, name="unit"),
+    path("rank-tiers/", org_views.rank_tiers, name="rank_tiers"),
     path("roster/", org_views.roster, name="roster"),
     path("roster/apply/", org_views.roster_apply, name="roster_apply"),
     path("roster/export.csv", org_views.roster_export, name="roster_export"),

@@ -23,12 +23,13 @@ from sidebar.accounts.models import User
 from sidebar.audit.models import Action
 from sidebar.audit.services import record
 from sidebar.org import services
-from sidebar.org.models import Person, Unit
+from sidebar.org.models import Person, RankTier, Unit
 from sidebar.org.roster import export_roster, spreadsheet_safe, unit_paths, unit_suggestions
 from sidebar.org.selectors import current_agency, unit_tree, units_under
 from sidebar.setup.org_forms import (
     MAX_ROSTER_BYTES,
     AgencySettingsForm,
+    RankTierForm,
     RosterApplyForm,
     RosterUploadForm,
     read_preview,
@@ -112,6 +113,32 @@ def unit(request: HttpRequest, unit_id: Any) -> HttpResponse:
         return redirect("setup:units")
     context = {"unit": found, "form": form}
     return render(request, "setup/org/unit.html", context, status=400 if form.errors else 200)
+
+
+# --- rank tiers -----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def rank_tiers(request: HttpRequest) -> HttpResponse:
+    form = RankTierForm(request.POST if request.method == "POST" and "defaults" not in request.POST else None)
+    if request.method == "POST" and "defaults" in request.POST:
+        added = services.add_default_rank_tiers(by=request.user, request=request)
+        if added:  # a second click finds tiers and adds nothing
+            messages.success(request, f"Rank tiers added: {len(added)}.")
+        return redirect("setup:rank_tiers")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.add_rank_tier(
+                name=form.cleaned_data["name"], level=form.cleaned_data["level"], by=request.user, request=request
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field, errors)
+        else:
+            messages.success(request, f"Rank tier “{form.cleaned_data['name']}” added.")
+            return redirect("setup:rank_tiers")
+    context = {"tiers": RankTier.objects.order_by("level"), "form": form}
+    return render(request, "setup/org/rank_tiers.html", context, status=400 if form.errors else 200)
 
 
 # --- the roster upload ------------------------------------------------------------------------
