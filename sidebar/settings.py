@@ -190,6 +190,12 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "sidebar.accounts.adapter.SidebarMFAAdapter"
 MFA_TOTP_ISSUER = "Sidebar"
 MFA_TOTP_TOLERANCE = 1
+# allauth refuses two-factor set-up while the account's address is unverified, so that someone
+# who signs up with another person's address cannot lock its owner out. Sidebar has no sign-up:
+# accounts come from the roster and their address never changes. And the invitation link (a
+# password reset) both proves the mailbox and makes allauth record the address as unverified,
+# which left every invited team leader and peer unable to set up the second factor they must use.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 # Single sign-on over OpenID Connect (docs/sso.md): Entra ID, Okta, Google Workspace. Off unless
 # the server URL, client id and secret are all set. Accounts are matched by the roster's work
