@@ -464,6 +464,7 @@ def _register_recruitment_scopes() -> None:
     see announced rounds and their own nominations (made, or of them) and applications; a
     panelist sees their panels' interview candidates, and other panelists' scores for a candidate
     only once they have submitted their own (a declared conflict opens nothing)."""
+    from sidebar.recruitment.audience import rounds_for_user
     from sidebar.recruitment.models import Application, Nomination, PanelMember, Round, Score
 
     @scope(Round)
@@ -471,7 +472,9 @@ def _register_recruitment_scopes() -> None:
         if Role.TEAM_LEADER in roles_of(user):
             return queryset
         on_panel = PanelMember.objects.filter(models.Q(user=user)).values("round_id")
-        return queryset.filter(models.Q(announced_at__isnull=False) | models.Q(pk__in=on_panel))
+        # a round announced to chosen units is theirs (and their sub-units') alone
+        announced_for_them = models.Q(announced_at__isnull=False) & rounds_for_user(user)
+        return queryset.filter(announced_for_them | models.Q(pk__in=on_panel))
 
     @scope(Nomination)
     def _nominations(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:

@@ -18,6 +18,7 @@ from sidebar import policy
 from sidebar.accounts.models import User
 from sidebar.accounts.roles import Role
 from sidebar.org.models import Person
+from sidebar.recruitment import audience
 from sidebar.recruitment.models import Application, Nomination, PanelMember, Round, Score
 from sidebar.safeguards.models import PolicyDocument, Signature
 from sidebar.safeguards.selectors import current_document
@@ -41,14 +42,10 @@ def round_for(user: Any, round_id: uuid.UUID) -> Round:
     return policy.get_visible_or_404(user, Round, pk=round_id)
 
 
-def eligible_nominees(user: Any) -> QuerySet[Person]:
-    """Active colleagues with an account (they sign in to apply), not the user themself."""
-    return (
-        Person.objects.filter(is_active=True, user__isnull=False, user__is_active=True)
-        .exclude(user=user)
-        .select_related("unit")
-        .order_by("full_name")
-    )
+def eligible_nominees(user: Any, round_: Round) -> QuerySet[Person]:
+    """Active colleagues the round is for, with an account (they sign in to apply), not the user
+    themself."""
+    return audience.who_can_apply(round_).exclude(user=user).select_related("unit").order_by("full_name")
 
 
 @dataclass

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -19,8 +19,7 @@ from sidebar.accounts.services import set_roles
 from sidebar.audit.models import Action
 from sidebar.audit.services import record
 from sidebar.org.models import Person, Unit
-from sidebar.org.selectors import units_under
-from sidebar.recruitment import notify
+from sidebar.recruitment import audience, notify
 from sidebar.recruitment.models import Application, Nomination, PanelMember, Round, Score
 from sidebar.recruitment.selectors import onboarding_checklist
 from sidebar.team.models import PeerProfile, PeerStatusChange
@@ -112,14 +111,9 @@ def save_round(
 
 
 def announcement_audience(round_: Round) -> QuerySet[Person]:
-    """The active staff the round is announced to (the chosen units include their sub-units)."""
-    people = Person.objects.filter(is_active=True)
-    if round_.audience == Round.Audience.UNITS:
-        within = Q(pk__in=[])
-        for unit in round_.units.all():
-            within |= Q(unit__in=units_under(unit))
-        people = people.filter(within)
-    return people
+    """Who the announcement is e-mailed to: the round's staff (the chosen units include their
+    sub-units) with an active account, so that everyone written to can sign in and apply."""
+    return audience.who_can_apply(round_)
 
 
 @transaction.atomic
@@ -159,6 +153,8 @@ def nominate(
         raise RecruitmentError("To put yourself forward, apply instead.")
     if not nominee.is_active or nominee.user_id is None:
         raise RecruitmentError("Choose a colleague from the list of active staff.")
+    if not audience.is_for(round_, nominee):
+        raise RecruitmentError("This round is not open to that colleague's unit: choose someone it is for.")
     if _on_the_team(nominee):
         raise RecruitmentError(f"{nominee.full_name} is on the team already.")
     if Nomination.objects.filter(round=round_, nominee=nominee, nominated_by=by).exists():
@@ -204,6 +200,8 @@ def apply(*, round_: Round, user: User, answers: Sequence[str], request: HttpReq
     person = Person.objects.filter(user=user, is_active=True).first()
     if person is None:
         raise RecruitmentError("Your account has no active staff record; ask the program administrator.")
+    if not audience.is_for(round_, person):
+        raise RecruitmentError("This round is not open to your unit.")
     if len(answers) != len(round_.questions):
         raise RecruitmentError("Answer the questions of this round.")
     if missing_answers(round_, answers):

@@ -69,7 +69,7 @@ def round_detail(request: SignedInRequest, round_id: uuid.UUID) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def nominate(request: SignedInRequest, round_id: uuid.UUID) -> HttpResponse:
     round_ = selectors.round_for(request.user, round_id)
-    form = NominationForm(_posted(request), nominees=selectors.eligible_nominees(request.user))
+    form = NominationForm(_posted(request), nominees=selectors.eligible_nominees(request.user, round_))
     if request.method == "POST" and form.is_valid():
         try:
             services.nominate(round_=round_, by=request.user, request=request, **form.cleaned_data)
