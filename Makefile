@@ -18,14 +18,20 @@ $(STAMP): requirements-dev.lock
 
 install: $(STAMP)
 
+# Links in the demo's e-mails and calendar files point at the port it serves on, unless
+# SIDEBAR_BASE_URL is set.
+DEMO_BASE_URL := $(or $(SIDEBAR_BASE_URL),http://127.0.0.1:$(PORT))
+
 demo: export SIDEBAR_MODE = demo
+demo: export SIDEBAR_BASE_URL := $(DEMO_BASE_URL)
 demo: $(STAMP)
 	@mkdir -p staticfiles
 	@$(MANAGE) migrate --no-input -v0
 	@$(MANAGE) load_demo
-	@echo "Serving Sidebar on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it; a background worker sends reminders)"
+	@echo "Serving Sidebar on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
+	@echo "E-mails Sidebar sends (also the background worker's reminders) are printed here, not delivered."
 	@trap 'kill 0' EXIT INT TERM; \
-	( while true; do $(MANAGE) run_schedules -v0 >/dev/null; $(MANAGE) db_worker --batch --no-reload >/dev/null 2>&1; sleep 60; done ) & \
+	( while true; do $(MANAGE) run_schedules -v0 >/dev/null; $(MANAGE) db_worker --batch --no-reload -v0; sleep 60; done ) & \
 	$(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
 
 lint: $(STAMP)
