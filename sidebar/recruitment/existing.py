@@ -29,7 +29,7 @@ def add_existing_member(
 ) -> PeerProfile:
     """Put someone who already serves on the team in Sidebar: a selected member whose basic
     training was completed on ``trained_on``, holding the peer supporter role (audited)."""
-    person = Person.objects.select_for_update().select_related("rank_tier", "user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("rank_tier", "user").get(pk=person.pk)
     if not person.is_active:
         raise RecruitmentError("Only an active person on the roster can join the team.")
     if person.user is None or not person.user.is_active:
