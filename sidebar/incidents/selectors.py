@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sidebar.incidents.models import GroupSession, Incident, Recusal
+from sidebar.lib.people import person_labels
 from sidebar.support import matching
 from sidebar.support.models import Assignment, SupportRequest
 from sidebar.support.selectors import candidates, need_for
@@ -72,9 +73,10 @@ def board(incident: Incident, *, actor: Any, request: HttpRequest | None = None)
 
     Reading who each person is (for the chain-of-command rule) is an audited read of identity,
     one per waiting person, exactly as on the triage page."""
-    outreach = list(incident.outreach.order_by("created_at", "pk").prefetch_related("assignments__peer__person"))
+    outreach = list(incident.outreach.order_by("created_at", "pk").prefetch_related("assignments__peer__person__unit"))
     pool = {candidate.peer_id: candidate for candidate in candidates()}
     peers = PeerProfile.objects.select_related("person__unit").in_bulk(list(pool))
+    names = dict(zip(peers, person_labels([peer.person for peer in peers.values()]), strict=True))
     rows = []
     for number, item in enumerate(outreach, start=1):
         live = next((a for a in item.assignments.all() if a.status in LIVE), None)
@@ -90,7 +92,7 @@ def board(incident: Incident, *, actor: Any, request: HttpRequest | None = None)
             shown = [
                 {
                     "peer_id": s.candidate.peer_id,
-                    "name": peers[s.candidate.peer_id].person.full_name,
+                    "name": names[s.candidate.peer_id],
                     "on_call": s.candidate.on_call,
                     "reasons": [r for r in s.reasons if r not in matching.IDENTITY_REASONS],
                 }

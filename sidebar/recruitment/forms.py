@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 from django import forms
 
+from sidebar.lib.people import PersonMultipleChoiceField
 from sidebar.org.models import Person, Unit
 from sidebar.recruitment.models import (
     ANSWER_MAX_LENGTH,
@@ -170,10 +172,11 @@ class DecisionForm(forms.Form):
     )
 
 
-class PanelistField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        person = getattr(obj, "person", None)
-        return person.full_name if person is not None else obj.email
+class PanelistField(PersonMultipleChoiceField):
+    @staticmethod
+    def person_of(obj: Any) -> Any:
+        # an account without a staff record is named by its address
+        return getattr(obj, "person", None) or SimpleNamespace(full_name=obj.email, unit_id=None, title="")
 
 
 class PanelForm(forms.Form):

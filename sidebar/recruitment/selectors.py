@@ -138,7 +138,7 @@ def application_for(user: Any, application_id: uuid.UUID) -> Application:
 
 
 def panel_of(round_: Round) -> QuerySet[PanelMember]:
-    return round_.panel.select_related("user__person").order_by("user__person__full_name", "user__email")
+    return round_.panel.select_related("user__person__unit").order_by("user__person__full_name", "user__email")
 
 
 def panel_candidates_choices() -> QuerySet[User]:
@@ -146,7 +146,7 @@ def panel_candidates_choices() -> QuerySet[User]:
     return (
         User.objects.filter(is_active=True, role_memberships__role__in=[role.value for role in PANEL_ROLES])
         .distinct()
-        .select_related("person")
+        .select_related("person__unit")
         .order_by("person__full_name", "email")
     )
 

@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 
+from sidebar.lib.people import PersonChoiceField
 from sidebar.org.models import Unit
 from sidebar.support.categories import Language, Topic
 from sidebar.team.models import PeerProfile, PeerStatusChange
@@ -146,15 +147,14 @@ class StatusForm(forms.Form):
 
 
 class ShiftForm(forms.Form):
-    peer = forms.ModelChoiceField(queryset=PeerProfile.objects.none(), label="Peer supporter")
+    peer = PersonChoiceField(queryset=PeerProfile.objects.none(), label="Peer supporter")
     starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
     ends_on = forms.DateField(label="Until (inclusive)", widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["peer"])  # type: ignore[type-arg]
-        field.queryset = PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE).select_related("person")
-        field.label_from_instance = lambda peer: peer.person.full_name  # type: ignore[method-assign]
+        field.queryset = PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE).select_related("person__unit")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

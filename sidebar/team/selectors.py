@@ -256,7 +256,7 @@ def rota(*, today: datetime.date | None = None) -> QuerySet[OnCallShift]:
     today = today or timezone.localdate()
     return (
         OnCallShift.objects.filter(ends_on__gte=today, starts_on__lte=today + datetime.timedelta(weeks=ROTA_WEEKS))
-        .select_related("peer__person")
+        .select_related("peer__person__unit")
         .order_by("starts_on", "peer__person__full_name")
     )
 

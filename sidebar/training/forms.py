@@ -4,6 +4,7 @@ from typing import Any, cast
 
 from django import forms
 
+from sidebar.lib.people import PersonMultipleChoiceField
 from sidebar.team.models import PeerProfile
 from sidebar.training.defaults import POLL_TOPICS
 from sidebar.training.models import Course, NeedsPoll, TrainingSession
@@ -87,9 +88,9 @@ class SessionForm(forms.Form):
         return data
 
 
-class PeerChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: PeerProfile) -> str:
-        return f"{obj.person.full_name} ({obj.get_status_display().lower()})"
+class PeerChoiceField(PersonMultipleChoiceField):
+    def decorate(self, obj: PeerProfile, label: str) -> str:
+        return f"{label} ({obj.get_status_display().lower()})"
 
 
 class AttendanceForm(forms.Form):

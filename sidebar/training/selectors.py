@@ -154,7 +154,7 @@ def attendance_candidates(session: TrainingSession) -> QuerySet[PeerProfile]:
     attended = Attendance.objects.filter(session=session).values("peer_id")
     return (
         PeerProfile.objects.filter(Q(status__in=ATTENDING_STATUSES) | Q(pk__in=attended))
-        .select_related("person")
+        .select_related("person__unit")
         .order_by("person__full_name")
     )
 

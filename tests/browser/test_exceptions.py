@@ -20,6 +20,7 @@ from sidebar.safeguards.models import ConfidentialityException
 from sidebar.support import services as support
 from sidebar.support.models import SupportRequest
 from tests.browser.harness import Journey
+from tests.browser.navigation import nav_link
 from tests.factories import CAST_PASSWORD, Cast, activate_totp, ask_as, make_cast, make_peer, totp_code
 
 LOGIN = "/accounts/login/"
@@ -110,7 +111,7 @@ def test_peer_raises_advisor_advises_leader_discloses_and_admin_and_leadership_a
 
     # The clinical advisor finds it in the list and advises.
     sign_in(journey, people.clinical_advisor.email, secrets[people.clinical_advisor.email])
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Exceptions").click()
+    nav_link(page, "Exceptions").click()
     journey.scan()
     table = page.get_by_role("table")
     expect(table.get_by_role("cell", name="Danger to others")).to_be_visible()
@@ -168,7 +169,7 @@ def test_leader_publishes_a_new_agreement_version_and_the_peer_signs_it_again(
     make_peer(people.peer)  # signed version 1 of the agreement
 
     sign_in(journey, people.team_leader.email, secrets[people.team_leader.email])
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Policies").click()
+    nav_link(page, "Policies").click()
     journey.scan()
     page.get_by_role("link", name="Publish a new version of the team confidentiality agreement").click()
     journey.scan()

@@ -14,6 +14,7 @@ from playwright.sync_api import Page, expect
 from pytest_django import Settings
 
 from tests.browser.harness import Journey
+from tests.browser.navigation import nav_link
 from tests.factories import CAST_PASSWORD, Cast, activate_totp, make_cast, totp_code
 
 LOGIN = "/accounts/login/"
@@ -149,7 +150,7 @@ def test_program_admin_signs_in_with_totp_and_opens_the_admin_inside_the_same_lo
 
     expect_home(page, journey, "Welcome, Admin")
     expect(page.get_by_role("heading", name="Agency set-up")).to_be_visible()
-    expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Agency set-up")).to_be_visible()
+    expect(nav_link(page, "Agency set-up")).to_be_visible()
 
     page.get_by_role("link", name="People", exact=True).click()
     journey.scan()

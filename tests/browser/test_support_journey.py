@@ -28,6 +28,7 @@ from pytest_django import Settings
 from sidebar.accounts.models import User
 from sidebar.support import services
 from tests.browser.harness import Journey, journey_name
+from tests.browser.navigation import nav_link
 from tests.browser.test_sign_in import at, enter_code, sign_in
 from tests.conftest import Mailbox
 from tests.factories import CAST_PASSWORD, activate_totp, make_cast, make_peer, totp_code
@@ -115,7 +116,7 @@ def sign_in_with_code(journey: Journey, email: str, secret: str) -> None:
 
 
 def follow_nav(journey: Journey, label: str) -> None:
-    journey.page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
+    nav_link(journey.page, label).click()
     journey.scan()
 
 

@@ -19,6 +19,7 @@ from sidebar.accounts.models import User
 from sidebar.support.models import SupportRequest
 from sidebar.team.models import PeerProfile
 from tests.browser.harness import Journey
+from tests.browser.navigation import nav_link
 from tests.browser.test_sign_in import at, enter_code, sign_in
 from tests.factories import CAST_PASSWORD, UnitFactory, activate_totp, make_account, make_cast, make_peer, totp_code
 
@@ -69,7 +70,7 @@ def entry_names(page: Page) -> list[str]:
 
 
 def follow_nav(journey: Journey, label: str) -> None:
-    journey.page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
+    nav_link(journey.page, label).click()
     journey.scan()
 
 

@@ -17,6 +17,7 @@ from sidebar.org.models import Agency
 from sidebar.training.models import Attendance, Course
 from sidebar.training.selectors import agency_today
 from tests.browser.harness import Journey
+from tests.browser.navigation import nav_link
 from tests.browser.test_sign_in import enter_code, sign_in, sign_out
 from tests.factories import CAST_PASSWORD, Cast, activate_totp, make_cast, make_peer, totp_code
 
@@ -34,7 +35,7 @@ def people(db: None, settings: Settings) -> tuple[Cast, str, str]:
 
 
 def follow_nav(journey: Journey, label: str) -> None:
-    journey.page.get_by_role("navigation", name="Main").get_by_role("link", name=label, exact=True).click()
+    nav_link(journey.page, label).click()
     journey.scan()
 
 
