@@ -133,6 +133,7 @@ URL_RULES: dict[str, Rule] = {
     "recruitment:move": only(Role.TEAM_LEADER),
     "recruitment:decide": only(Role.TEAM_LEADER),
     "recruitment:onboarding": only(Role.TEAM_LEADER),
+    "recruitment:add_existing": only(Role.TEAM_LEADER),  # day one: members who already serve
     "recruitment:activate": only(Role.TEAM_LEADER),
     # The interview panel (accounts that sign in with two factors); only their panels' candidates.
     "recruitment:panel": only(Role.PEER, Role.TEAM_LEADER, Role.CLINICAL_ADVISOR),
@@ -204,6 +205,7 @@ URL_RULES: dict[str, Rule] = {
     # --- the administrator's pages: agency settings, units and the roster (sidebar/setup/org_urls.py) ---
     "setup:agency": only(Role.PROGRAM_ADMIN),  # each change audited with old and new values
     "setup:units": only(Role.PROGRAM_ADMIN),
+    "setup:rank_tiers": only(Role.PROGRAM_ADMIN),  # the roster names them
     "setup:unit": only(Role.PROGRAM_ADMIN),
     "setup:roster": only(Role.PROGRAM_ADMIN),  # upload and preview: reads only
     "setup:roster_apply": only(Role.PROGRAM_ADMIN),  # audited (counts only)
@@ -225,6 +227,16 @@ URL_RULES: dict[str, Rule] = {
     "openid_connect_callback": PUBLIC,
     "socialaccount_login_cancelled": PUBLIC,
     # --- support journeys added in issue 11 ---
+    # After asking or referring (a redirect, so a reload sends nothing twice): own requests only (404 otherwise).
+    "support:received": SIGNED_IN,
+    # The person withdraws their own request, or has its details deleted now (404 for anyone else's).
+    "support:withdraw": SIGNED_IN,
+    "support:delete_details": SIGNED_IN,
+    # Where an urgent alert takes an on-call peer: that urgent requests wait and for how long, no
+    # object and no id (so no scope to pass); offers made to them come through the Assignment scope.
+    "support:urgent": only(Role.PEER),
+    # The peer who accepted gives the request back to the queue (their own accepted assignment only).
+    "support:hand_back": only(Role.PEER),
     # --- other journeys added in issue 11 ---
 }
 

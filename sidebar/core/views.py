@@ -26,6 +26,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "person": selectors.person_for(request.user),
         "org_summary": selectors.org_summary() if policy.can(request.user, "org.manage") else None,
         "peer": support_selectors.peer_dashboard(request.user) if Role.PEER in roles else None,
+        "urgent": support_selectors.urgent_for_peer(request.user) if Role.PEER in roles else None,
         "queue_summary": support_selectors.queue_summary(agency=getattr(request, "agency", None))
         if Role.TEAM_LEADER in roles
         else None,

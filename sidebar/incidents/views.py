@@ -215,6 +215,10 @@ def mutual_aid(request: SignedInRequest) -> HttpResponse:
 @require_POST
 def mutual_aid_end(request: SignedInRequest, pk: str) -> HttpResponse:
     aid = policy.get_visible_or_404(request.user, MutualAid, pk=pk)
+    if request.POST.get("confirmed") != "yes":
+        # Ending closes every peer's assignment for it and cannot be undone: confirm first.
+        still_open = aid.requests.exclude(status="closed").count()
+        return render(request, "incidents/confirm_end_mutual_aid.html", {"aid": aid, "still_open": still_open})
     services.end_mutual_aid(aid=aid, by=request.user, request=request)
     messages.success(request, "Ended. Its assignments are closed; the contacts stay in the statistics.")
     return redirect("incidents:mutual_aid")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from typing import Any
 
 from django import forms
@@ -31,6 +32,19 @@ def active_peers() -> Any:
     return PeerProfile.objects.filter(status=PeerProfile.Status.ACTIVE).select_related("person__unit")
 
 
+class OneTimeForm(forms.Form):
+    """A form that creates something: a random one-time token rides along in a hidden field, so
+    a reload, a double click or a second tab sends it once (services consume the token in the
+    same transaction as the write). A bound form keeps the token it was sent with."""
+
+    submission = forms.CharField(widget=forms.HiddenInput, max_length=64, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["submission"] = secrets.token_urlsafe(24)
+
+
 class RequestBasicsForm(forms.Form):
     """What every request asks, named or anonymous: how soon, what kind, which topics."""
 
@@ -51,7 +65,7 @@ class RequestBasicsForm(forms.Form):
     )
 
 
-class AskForMyselfForm(RequestBasicsForm):
+class AskForMyselfForm(OneTimeForm, RequestBasicsForm):
     email = forms.EmailField(
         required=False,
         label="E-mail to reach you (optional)",
@@ -91,7 +105,7 @@ class AskForMyselfForm(RequestBasicsForm):
         self.fields["requested_peer"].queryset = active_peers()
 
 
-class ReferColleagueForm(forms.Form):
+class ReferColleagueForm(OneTimeForm):
     colleague_email = forms.EmailField(label="Your colleague's work e-mail")
     reason = forms.ChoiceField(
         choices=ReferralReason.choices, widget=forms.RadioSelect, label="Why are you reaching out?"
@@ -127,7 +141,7 @@ class AnswerForm(forms.Form):
         return cleaned
 
 
-class ContactForm(forms.Form):
+class ContactForm(OneTimeForm):
     """Statistics only: there is deliberately no place to write what was said."""
 
     date = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
@@ -160,3 +174,13 @@ class ContactForm(forms.Form):
 
 class CloseForm(forms.Form):
     shred_now = forms.BooleanField(required=False, label="The person asked that their details be deleted now")
+
+
+class HandBackForm(forms.Form):
+    """Why the peer gives an accepted request back: a category, never a story."""
+
+    reason = forms.ChoiceField(
+        choices=[("", "— choose —"), *DeclineReason.choices],
+        label="Why are you handing it back?",
+        error_messages={"required": "Choose why you hand it back, so the team leader can find someone else."},
+    )

@@ -89,6 +89,14 @@ class Assignment(models.Model):
         DECLINED = "declined", "Declined"
         ENDED = "ended", "Ended"
 
+    class EndReason(models.TextChoices):
+        """Why an assignment ended: a category, so the peer can be told what happened."""
+
+        CLOSED = "closed", "Closed by the team"
+        PERSON_CLOSED = "person_closed", "Closed by the person who asked"
+        HANDED_BACK = "handed_back", "Handed back to the team leader"
+        PEER_LEFT = "peer_left", "The peer left the team"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="assignments")
     peer = models.ForeignKey(PeerProfile, on_delete=models.PROTECT, related_name="assignments")
@@ -98,6 +106,7 @@ class Assignment(models.Model):
     offered_at = models.DateTimeField(auto_now_add=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=20, choices=EndReason.choices, blank=True)
 
     class Meta:
         ordering = ["-offered_at"]
@@ -189,3 +198,18 @@ class TicketMessage(models.Model):
 
     def __str__(self) -> str:
         return f"message {self.pk}"
+
+
+class SentForm(models.Model):
+    """A form's one-time token, consumed in the same transaction as the write it caused: the
+    unique index lets one of two identical submissions (a reload, a double click, two tabs) win,
+    and the other finds the first one's result here. Holds a keyed hash of the token, never the
+    account: a row naming who sent what would link a person to their request. Rows older than a
+    day are removed (``services.forget_sent_forms``)."""
+
+    token_digest = models.BinaryField(max_length=32, unique=True)  # a keyed hash: bytes, not text
+    request = models.ForeignKey(SupportRequest, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    def __str__(self) -> str:
+        return "sent form"

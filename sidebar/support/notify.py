@@ -28,7 +28,29 @@ def new_assignment(email: str) -> None:
 
 
 def urgent_request(emails: Iterable[str]) -> None:
+    """To the team leaders: the queue, where they offer it."""
     after_commit(emails, reverse("support:queue"), "An urgent peer support request is waiting.")
+
+
+def urgent_request_for_peers(emails: Iterable[str]) -> None:
+    """To the on-call peers: the page of urgent requests waiting (the queue is the team leader's)."""
+    after_commit(
+        emails,
+        reverse("support:urgent"),
+        "An urgent peer support request is waiting. You are on call: the team leader may offer it to you.",
+    )
+
+
+def closed_by_person(emails: Iterable[str]) -> None:
+    after_commit(
+        emails,
+        reverse("support:my_assignments"),
+        "A request you held was closed by the person who asked. Nothing more is needed from you.",
+    )
+
+
+def handed_back(emails: Iterable[str]) -> None:
+    after_commit(emails, reverse("support:queue"), "A peer handed a request back: it is waiting in the queue.")
 
 
 def check_in_due(email: str) -> None:

@@ -53,8 +53,11 @@ def need_for(support_request: SupportRequest, *, actor: Any, request: HttpReques
         prefer_other_unit=support_request.prefer_other_unit,
         requested_peer_id=support_request.requested_peer_id,
         urgent=support_request.urgency == Urgency.URGENT,
+        # a peer who declined, or accepted and then handed it back, is not offered it again
         declined_peer_ids=frozenset(
-            support_request.assignments.filter(status=Assignment.Status.DECLINED).values_list("peer_id", flat=True)
+            support_request.assignments.filter(
+                Q(status=Assignment.Status.DECLINED) | Q(end_reason=Assignment.EndReason.HANDED_BACK)
+            ).values_list("peer_id", flat=True)
         ),
         recused_peer_ids=frozenset(
             Recusal.objects.filter(incident_id=support_request.incident_id)
@@ -192,6 +195,8 @@ def overdue_check_ins_count(today: datetime.date | None = None) -> int:
 
 
 PLANNED_CHECK_INS_SHOWN = 10
+# How long a peer is shown that the person who asked closed a request they held.
+CLOSED_BY_PERSON_SHOWN = datetime.timedelta(days=14)
 
 
 def peer_dashboard(user: Any, today: datetime.date | None = None) -> dict[str, Any]:
@@ -202,11 +207,18 @@ def peer_dashboard(user: Any, today: datetime.date | None = None) -> dict[str, A
     from sidebar.support.models import CheckIn, Contact
 
     today = today or timezone.localdate()
-    assignments = list(
-        Assignment.objects.filter(peer__person__user=user, status__in=LIVE)
+    # live ones, and those the person closed lately (the peer is told; one query for both)
+    recently_closed = Q(
+        status=Assignment.Status.ENDED,
+        end_reason=Assignment.EndReason.PERSON_CLOSED,
+        ended_at__gte=timezone.now() - CLOSED_BY_PERSON_SHOWN,
+    )
+    mine = list(
+        Assignment.objects.filter(Q(status__in=LIVE) | recently_closed, peer__person__user=user)
         .select_related("request")
         .order_by("offered_at")
     )
+    assignments = [item for item in mine if item.status in LIVE]
     own_assignment = Assignment.objects.filter(
         request=OuterRef("request"), peer=OuterRef("peer"), status=Assignment.Status.ACCEPTED
     ).values("pk")[:1]
@@ -233,6 +245,7 @@ def peer_dashboard(user: Any, today: datetime.date | None = None) -> dict[str, A
     )
     return {
         "assignments": assignments,
+        "closed_by_person": [item for item in mine if item.status not in LIVE],
         "check_ins_due": due,
         "check_ins_planned": planned,
         "hours_this_month": round(minutes / 60, 1),
@@ -250,10 +263,11 @@ def assignment_page(
     request: HttpRequest | None = None,
     answer_form: Any = None,
     contact_form: Any = None,
+    hand_back_form: Any = None,
 ) -> dict[str, Any]:
     """Everything the assigned peer's page shows. Identity only once accepted, and every time it
     is shown it is an audited read."""
-    from sidebar.support.forms import AnswerForm, CloseForm, ContactForm
+    from sidebar.support.forms import AnswerForm, CloseForm, ContactForm, HandBackForm
     from sidebar.support.models import CheckIn, Contact
 
     support_request = assignment.request
@@ -285,6 +299,7 @@ def assignment_page(
         "answer_form": answer_form or AnswerForm(),
         "contact_form": contact_form or ContactForm(),
         "close_form": CloseForm(),
+        "hand_back_form": hand_back_form or HandBackForm(),
     }
 
 
@@ -337,5 +352,85 @@ def may_close(user: Any, support_request: SupportRequest) -> bool:
 
 
 def sent_by(user: Any) -> QuerySet[SupportRequest]:
-    """The requests ``user`` sent (for themself or about a colleague), found by keyed tag."""
-    return SupportRequest.objects.filter(data_key__holder_tag__in=vault.holder_tags(user.pk)).order_by("-created_at")
+    """The requests ``user`` sent (for themself or about a colleague), found by keyed tag: open
+    and closed alike, until their identity is shredded (then nothing links them to ``user``)."""
+    return (
+        SupportRequest.objects.filter(data_key__holder_tag__in=vault.holder_tags(user.pk))
+        .select_related("data_key")
+        .order_by("-created_at")
+    )
+
+
+def on_call_peers(today: datetime.date | None = None) -> QuerySet[PeerProfile]:
+    """Active peers on call today: marked on call, or on the rota for today."""
+    today = today or timezone.localdate()
+    on_rota = Q(on_call_shifts__starts_on__lte=today, on_call_shifts__ends_on__gte=today)
+    return PeerProfile.objects.filter(Q(on_call=True) | on_rota, status=PeerProfile.Status.ACTIVE).distinct()
+
+
+URGENT_WAIT_STEP_MINUTES = 15
+
+
+def waited(since: datetime.datetime, now: datetime.datetime) -> str:
+    """How long something has waited, in 15-minute steps (then hours): a peer needs to know how
+    pressing it is, not the minute it was sent (a minute can point to a person)."""
+    minutes = max(0, int((now - since).total_seconds() // 60))
+    if minutes < URGENT_WAIT_STEP_MINUTES:
+        return "less than 15 minutes"
+    if minutes < 120:
+        step = minutes // URGENT_WAIT_STEP_MINUTES * URGENT_WAIT_STEP_MINUTES
+        return f"over {step} minutes"
+    return f"over {minutes // 60} hours"
+
+
+def urgent_for_peer(user: Any, now: datetime.datetime | None = None) -> dict[str, Any]:
+    """What an on-call peer may know of the urgent requests not yet taken (2-3 queries): that
+    they wait, for how long, and whether the team leader has offered them to someone. No id, no
+    topic, no kind, nothing of who asked: a peer learns that only from an offer they accept.
+    Offers of urgent requests made to this peer are listed with their link."""
+    now = now or timezone.now()
+    offers = list(
+        Assignment.objects.filter(
+            peer__person__user=user,
+            peer__status__in=(PeerProfile.Status.ACTIVE, PeerProfile.Status.INACTIVE),
+            status=Assignment.Status.OFFERED,
+            request__urgency=Urgency.URGENT,
+        )
+        .select_related("request")
+        .order_by("offered_at")
+    )
+    on_call = on_call_peers().filter(person__user=user).exists()
+    waiting: list[dict[str, Any]] = []
+    if on_call:
+        offered_to_me = {offer.request_id for offer in offers}
+        pending = (
+            SupportRequest.objects.filter(
+                urgency=Urgency.URGENT, status__in=(SupportRequest.Status.OPEN, SupportRequest.Status.OFFERED)
+            )
+            .exclude(source=Source.DEBRIEF)
+            .order_by("created_at")
+            .values_list("pk", "status", "created_at")
+        )
+        waiting = [
+            {"waited": waited(created_at, now), "offered": status == SupportRequest.Status.OFFERED}
+            for pk, status, created_at in pending
+            if pk not in offered_to_me
+        ]
+    return {"on_call": on_call, "offers": offers, "waiting": waiting}
+
+
+OWN_REQUEST_SOURCES = (Source.SELF, Source.DEBRIEF, Source.INCIDENT)
+
+
+def own_request(user: Any, request_id: Any) -> SupportRequest | None:
+    """A request ``user`` sent about themself (or was offered after an incident) and can still be
+    found by (its identity not shredded), through the policy's scope; None otherwise. Referrals
+    are not theirs to withdraw: the colleague's request is not the referrer's."""
+    from sidebar import policy
+
+    return (
+        policy.visible_to(user, SupportRequest)
+        .filter(pk=request_id, source__in=OWN_REQUEST_SOURCES, data_key__holder_tag__in=vault.holder_tags(user.pk))
+        .select_related("data_key")
+        .first()
+    )

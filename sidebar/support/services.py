@@ -7,9 +7,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from sidebar.accounts.models import User
 from sidebar.accounts.roles import Role
@@ -17,11 +17,11 @@ from sidebar.audit.models import Action, Result
 from sidebar.audit.services import record
 from sidebar.org.models import Person
 from sidebar.org.selectors import current_agency
-from sidebar.safeguards.models import PolicyDocument
+from sidebar.safeguards.models import ConfidentialityException, PolicyDocument
 from sidebar.support import notify
 from sidebar.support.categories import DeclineReason, ReferralReason, Source, Urgency
 from sidebar.support.matching import IDENTITY_RULES
-from sidebar.support.models import Assignment, CheckIn, Contact, SupportRequest
+from sidebar.support.models import Assignment, CheckIn, Contact, SentForm, SupportRequest
 from sidebar.team.models import PeerProfile
 from sidebar.vault import services as vault
 
@@ -30,20 +30,65 @@ class WorkflowError(Exception):
     """A step that cannot happen now; the message is fit to show to the user."""
 
 
+class SentBefore(Exception):
+    """This form was sent before (a reload, a double click, a second tab): nothing new was made.
+    ``request_id`` is what the first submission created, to show again."""
+
+    def __init__(self, request_id: Any) -> None:
+        super().__init__("this form was already sent")
+        self.request_id = request_id
+
+
+HELD = (
+    "This request is on hold, so it cannot be withdrawn and its details cannot be deleted yet: the "
+    "peer support team is consulting the clinical advisor about a confidentiality exception, as the "
+    "confidentiality notice describes. Ask your peer supporter or the team leader about it."
+)
+SENT_FORM_MEMORY = datetime.timedelta(days=1)
+
+
+def _claim_form(submission: str) -> SentForm | None:
+    """Consume a form's one-time token in the caller's transaction. Of two submissions with the
+    same token the unique index lets one insert; the other waits for it to commit (PostgreSQL) or
+    for the write lock (SQLite), fails, and is answered with the first one's result."""
+    if not submission:
+        return None
+    digest = salted_hmac("sidebar.support.sent-form", submission).digest()
+    SentForm.objects.filter(sent_at__lt=timezone.now() - SENT_FORM_MEMORY).delete()
+    try:
+        with transaction.atomic():
+            return SentForm.objects.create(token_digest=digest)
+    except IntegrityError:
+        first = SentForm.objects.filter(token_digest=digest).first()
+        raise SentBefore(first.request_id if first else None) from None
+
+
+def _remember_result(claim: SentForm | None, support_request: SupportRequest) -> None:
+    if claim is not None:
+        claim.request = support_request
+        claim.save(update_fields=["request"])
+
+
 def _new_request(*, holder: User | None = None, **fields: Any) -> SupportRequest:
     return SupportRequest.objects.create(data_key=vault.create_key(holder=holder), **fields)
 
 
+def _leader_emails() -> set[str]:
+    leaders = User.objects.filter(is_active=True, role_memberships__role=Role.TEAM_LEADER)
+    return {email.lower() for email in leaders.values_list("email", flat=True) if email}
+
+
 def _alert_if_urgent(support_request: SupportRequest) -> None:
+    """The team leaders get the queue, where they offer it; the on-call peers get the page of
+    urgent requests waiting, which they can open (the queue is the team leader's)."""
     if support_request.urgency != Urgency.URGENT:
         return
-    today = timezone.localdate()
-    on_rota = Q(on_call_shifts__starts_on__lte=today, on_call_shifts__ends_on__gte=today)
-    on_call = PeerProfile.objects.filter(Q(on_call=True) | on_rota, status=PeerProfile.Status.ACTIVE).distinct()
-    leaders = User.objects.filter(is_active=True, role_memberships__role=Role.TEAM_LEADER)
-    notify.urgent_request(
-        [*on_call.values_list("person__work_email", flat=True), *leaders.values_list("email", flat=True)]
-    )
+    from sidebar.support.selectors import on_call_peers
+
+    leaders = _leader_emails()
+    notify.urgent_request(leaders)
+    on_call = on_call_peers().values_list("person__work_email", flat=True)
+    notify.urgent_request_for_peers(email for email in on_call if email and email.lower() not in leaders)
 
 
 @transaction.atomic
@@ -62,9 +107,12 @@ def ask_for_myself(
     language: str = "",
     requested_peer: PeerProfile | None = None,
     notice: PolicyDocument | None = None,
+    submission: str = "",
 ) -> SupportRequest:
     """A signed-in staff member asks for support. Their staff-record link and contact details go
-    into the vault; the request row keeps only categories and preferences."""
+    into the vault; the request row keeps only categories and preferences. ``submission`` is the
+    form's one-time token: sending the same form twice raises SentBefore instead."""
+    claim = _claim_form(submission)
     support_request = _new_request(
         source=Source.SELF,
         urgency=urgency,
@@ -88,19 +136,24 @@ def ask_for_myself(
             "preferred_times": preferred_times,
         },
     )
+    _remember_result(claim, support_request)
     _alert_if_urgent(support_request)
     return support_request
 
 
 @transaction.atomic
-def refer_colleague(*, referrer: User, colleague: Person, reason: ReferralReason | str, urgency: str) -> SupportRequest:
+def refer_colleague(
+    *, referrer: User, colleague: Person, reason: ReferralReason | str, urgency: str, submission: str = ""
+) -> SupportRequest:
     """Anyone alerts the team about a colleague. The referrer is told only that it was received."""
+    claim = _claim_form(submission)
     support_request = _new_request(source=Source.REFERRAL, urgency=urgency, referral_reason=reason, holder=referrer)
     vault.store(
         key=support_request.data_key,
         owner=support_request,
         values={"person": str(colleague.pk), "name": colleague.full_name, "email": colleague.work_email},
     )
+    _remember_result(claim, support_request)
     _alert_if_urgent(support_request)
     return support_request
 
@@ -111,10 +164,12 @@ HEAVY_TOPICS = frozenset({"suicide_concern", "critical_incident"})
 
 
 @transaction.atomic
-def ask_for_debrief(*, user: User, person: Person) -> SupportRequest:
+def ask_for_debrief(*, user: User, person: Person, submission: str = "") -> SupportRequest:
     """A peer asks the clinical advisor for a debrief after a heavy contact: a request like any
     other (sealed identity, shredded after closing), routed to the clinical advisor, not to the
-    team leader's queue. The clinical advisors are told that something waits, nothing more."""
+    team leader's queue. The clinical advisors are told that something waits, nothing more. A
+    double click (the same ``submission`` token) raises SentBefore instead of asking twice."""
+    claim = _claim_form(submission)
     support_request = _new_request(
         source=Source.DEBRIEF, urgency=Urgency.SOON, kind="post_crisis", topics=["secondary_trauma"], holder=user
     )
@@ -123,6 +178,7 @@ def ask_for_debrief(*, user: User, person: Person) -> SupportRequest:
         owner=support_request,
         values={"person": str(person.pk), "name": person.full_name, "email": person.work_email},
     )
+    _remember_result(claim, support_request)
     advisors = User.objects.filter(is_active=True, role_memberships__role=Role.CLINICAL_ADVISOR)
     notify.debrief_requested(advisors.values_list("email", flat=True))
     return support_request
@@ -210,10 +266,13 @@ def log_contact(
     topics: Iterable[str],
     referrals: Iterable[str],
     next_check_in: datetime.date | None = None,
+    submission: str = "",
 ) -> Contact:
-    """Record a conversation as statistics only, and optionally plan the next check-in."""
+    """Record a conversation as statistics only, and optionally plan the next check-in. The same
+    form sent twice (``submission``, its one-time token) raises SentBefore: one contact, not two."""
     if assignment.status != Assignment.Status.ACCEPTED:
         raise WorkflowError("Accept the request before logging a contact.")
+    _claim_form(submission)
     contact = Contact.objects.create(
         request_id=assignment.request_id,
         peer=assignment.peer,
@@ -263,27 +322,43 @@ def send_check_in_reminders(*, today: datetime.date | None = None) -> int:
     return sent
 
 
+def is_held(support_request: SupportRequest) -> bool:
+    """A confidentiality exception about the request is still being considered (raised or
+    advised, not yet decided): its identity must not be destroyed meanwhile."""
+    waiting = (ConfidentialityException.Status.OPEN, ConfidentialityException.Status.ADVISED)
+    return ConfidentialityException.objects.filter(request_id=support_request.pk, status__in=waiting).exists()
+
+
 @transaction.atomic
 def close(
-    *, support_request: SupportRequest, by: User | None, shred_now: bool = False, request: HttpRequest | None = None
+    *,
+    support_request: SupportRequest,
+    by: User | None,
+    shred_now: bool = False,
+    request: HttpRequest | None = None,
+    because: str = Assignment.EndReason.CLOSED,
 ) -> SupportRequest:
     """Close: end assignments, cancel check-ins, hand the identity to the retention schedule (or
-    shred it at once when the person asks). Statistics stay."""
+    shred it at once when the person asks; refused while an exception holds the request).
+    Statistics stay."""
     locked = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
     if locked.status == SupportRequest.Status.CLOSED:
         return locked
+    if shred_now and is_held(locked):
+        raise WorkflowError(HELD)
     now = timezone.now()
     locked.status, locked.closed_at = SupportRequest.Status.CLOSED, now
     locked.save(update_fields=["status", "closed_at"])
     locked.assignments.filter(status__in=[Assignment.Status.OFFERED, Assignment.Status.ACCEPTED]).update(
-        status=Assignment.Status.ENDED, ended_at=now
+        status=Assignment.Status.ENDED, ended_at=now, end_reason=because
     )
     locked.check_ins.filter(done_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=now)
+    how = "shred_now" if shred_now else "retention"
     record(
         action=Action.REQUEST_CLOSED,
         actor=by,
         obj=locked,
-        detail="shred_now" if shred_now else "retention",
+        detail=how if because == Assignment.EndReason.CLOSED else f"{because}:{how}",
         request=request,
     )
     if shred_now:
@@ -305,7 +380,7 @@ def return_requests_to_queue(*, peer: PeerProfile, at: datetime.datetime, by: An
     )
     request_ids = [assignment.request_id for assignment in live]
     Assignment.objects.filter(pk__in=[assignment.pk for assignment in live]).update(
-        status=Assignment.Status.ENDED, ended_at=at
+        status=Assignment.Status.ENDED, ended_at=at, end_reason=Assignment.EndReason.PEER_LEFT
     )
     CheckIn.objects.filter(peer=peer, done_at__isnull=True, cancelled_at__isnull=True).update(cancelled_at=at)
     SupportRequest.objects.filter(pk__in=request_ids).exclude(status=SupportRequest.Status.CLOSED).update(
@@ -313,3 +388,61 @@ def return_requests_to_queue(*, peer: PeerProfile, at: datetime.datetime, by: An
     )
     for assignment in live:
         record(action=Action.ASSIGNMENT, actor=by, obj=assignment, detail="ended:peer_left_team", request=request)
+
+
+def _holders(support_request: SupportRequest) -> list[str]:
+    """The work e-mails of the peers a request is offered to or held by."""
+    return list(
+        support_request.assignments.filter(
+            status__in=(Assignment.Status.OFFERED, Assignment.Status.ACCEPTED)
+        ).values_list("peer__person__work_email", flat=True)
+    )
+
+
+@transaction.atomic
+def close_by_person(*, support_request: SupportRequest, shred_now: bool) -> SupportRequest:
+    """The person who asked closes their request (withdraws it, closes their anonymous ticket),
+    or has a closed one's details deleted now. The peer who held it is told that it was closed,
+    nothing more. Refused while a confidentiality exception holds the request.
+
+    Audited with no actor and no client address: an audit row naming the account beside this
+    request would be the very link to the person that shredding exists to remove."""
+    locked = SupportRequest.objects.select_for_update().select_related("data_key").get(pk=support_request.pk)
+    if is_held(locked):
+        raise WorkflowError(HELD)
+    if locked.status != SupportRequest.Status.CLOSED:
+        holders = _holders(locked)
+        locked = close(support_request=locked, by=None, shred_now=shred_now, because=Assignment.EndReason.PERSON_CLOSED)
+        notify.closed_by_person(holders)
+    elif shred_now:
+        vault.shred(key=locked.data_key, actor=None, reason="person asked")
+    return locked
+
+
+@transaction.atomic
+def hand_back(
+    *, assignment: Assignment, reason: DeclineReason | str, by: User, request: HttpRequest | None = None
+) -> Assignment:
+    """The peer who accepted a request gives it back to the team leader's queue, with a reason
+    category (no story): their access to the person's details ends, their planned check-ins are
+    cancelled, they are not suggested for it again, and the team leaders are told that a request
+    is waiting."""
+    SupportRequest.objects.select_for_update().filter(pk=assignment.request_id).first()
+    locked = Assignment.objects.select_for_update().select_related("request").get(pk=assignment.pk)
+    if locked.status != Assignment.Status.ACCEPTED or locked.request.status == SupportRequest.Status.CLOSED:
+        raise WorkflowError("This request is no longer with you.")
+    now = timezone.now()
+    locked.status, locked.end_reason, locked.decline_reason, locked.ended_at = (
+        Assignment.Status.ENDED,
+        Assignment.EndReason.HANDED_BACK,
+        reason,
+        now,
+    )
+    locked.save(update_fields=["status", "end_reason", "decline_reason", "ended_at"])
+    CheckIn.objects.filter(
+        request_id=locked.request_id, peer_id=locked.peer_id, done_at__isnull=True, cancelled_at__isnull=True
+    ).update(cancelled_at=now)
+    SupportRequest.objects.filter(pk=locked.request_id).update(status=SupportRequest.Status.OPEN)
+    record(action=Action.ASSIGNMENT, actor=by, obj=locked, detail=f"handed_back:{reason}", request=request)
+    notify.handed_back(_leader_emails())
+    return locked

@@ -134,7 +134,14 @@ def close(request: HttpRequest) -> HttpResponse:
         return redirect("tickets:open")
     form = CloseTicketForm(request.POST)
     shred_now = form.is_valid() and form.cleaned_data["shred_now"]
-    tickets.close_ticket(ticket=ticket, shred_now=shred_now)
+    if shred_now and request.POST.get("confirmed") != "yes":
+        # Deleting every message cannot be undone: a second step says so, with Cancel.
+        return render(request, "tickets/confirm_delete.html", {"support_request": ticket.request})
+    try:
+        tickets.close_ticket(ticket=ticket, shred_now=shred_now)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+        return redirect("tickets:conversation")
     request.session.flush()  # nothing of the ticket stays in this browser's session
     if shred_now:
         messages.success(request, "Your ticket is closed and every message was deleted.")

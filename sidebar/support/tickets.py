@@ -302,14 +302,9 @@ def thread_for(*, ticket: AnonymousTicket, actor: Any, request: HttpRequest | No
 def close_ticket(*, ticket: AnonymousTicket, shred_now: bool) -> SupportRequest:
     """The person closes their ticket; with ``shred_now`` every message and detail is destroyed at
     once, otherwise on the agency's retention schedule. A ticket the team already closed can
-    still be deleted now."""
-    support_request = ticket.request
-    if support_request.status != SupportRequest.Status.CLOSED:
-        closed = services.close(support_request=support_request, by=None, shred_now=shred_now)
-    else:
-        closed = support_request
-        if shred_now:
-            vault.shred(key=support_request.data_key, actor=None, reason="person asked")
+    still be deleted now. The peer who held it is told it was closed (nothing more); refused
+    while a confidentiality exception holds the request (WorkflowError)."""
+    closed = services.close_by_person(support_request=ticket.request, shred_now=shred_now)
     if shred_now:
         forget_shredded_tickets()
     return closed

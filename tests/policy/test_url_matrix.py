@@ -114,6 +114,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "recruitment:move": only("team_leader", outcome=OK),  # GET: 405
     "recruitment:decide": only("team_leader", outcome=OK),  # GET: 405
     "recruitment:onboarding": only("team_leader"),
+    "recruitment:add_existing": only("team_leader"),
     "recruitment:activate": only("team_leader", outcome=OK),  # GET: 405
     "recruitment:panel": only("peer", "team_leader", "clinical_advisor"),
     "recruitment:score": only("peer", "team_leader", "clinical_advisor", outcome=NOT_FOUND),
@@ -198,6 +199,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     # --- the administrator's pages: agency settings, units and the roster ---
     "setup:agency": only("program_admin"),
     "setup:units": only("program_admin"),
+    "setup:rank_tiers": only("program_admin"),
     "setup:unit": only("program_admin", outcome=NOT_FOUND),
     "setup:roster": only("program_admin"),
     "setup:roster_apply": only("program_admin", outcome=OK),  # GET: 405
@@ -226,6 +228,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "accounts/social/login/error/": CLOSED,
     "accounts/social/signup/": CLOSED,
     # --- support journeys added in issue 11 ---
+    "support:received": {**everyone(NOT_FOUND), "anonymous": LOGIN, NO_MFA: MFA},  # nobody's request: 404
+    "support:withdraw": {**everyone(NOT_FOUND), "anonymous": LOGIN, NO_MFA: MFA},
+    "support:delete_details": {**everyone(NOT_FOUND), "anonymous": LOGIN, NO_MFA: MFA},
+    "support:urgent": only("peer"),
+    "support:hand_back": only("peer", outcome=OK),  # GET: 405
     # --- other journeys added in issue 11 ---
 }
 ADMIN_MODELS = ("accounts_user", "org_agency", "org_ranktier", "org_unit", "org_person", "mfa_authenticator")
@@ -262,6 +269,10 @@ SAMPLES: dict[str, dict[str, str] | str] = {
     "accounts/social/login/error/": "/accounts/social/login/error/",
     "accounts/social/signup/": "/accounts/social/signup/",
     # --- samples: support journeys added in issue 11 ---
+    "support:received": {"request_id": SAMPLE_OBJECT},
+    "support:withdraw": {"request_id": SAMPLE_OBJECT},
+    "support:delete_details": {"request_id": SAMPLE_OBJECT},
+    "support:hand_back": {"assignment_id": SAMPLE_OBJECT},
     # --- samples: other journeys added in issue 11 ---
     "tickets:peer_reply": {"assignment_id": SAMPLE_OBJECT},
     "support:triage": {"request_id": SAMPLE_OBJECT},

@@ -376,7 +376,7 @@ def test_round_trip_ask_open_peer_answers_person_replies_and_closes(client, peer
     html = client.get(CONVERSATION).content.decode()
     assert "This conversation is closed" in html and "Tuesday works." in html and "Send the reply" not in html
     assert client.post(CONVERSATION, {"body": "one more"}).status_code == 400
-    client.post(reverse("tickets:close"), {"shred_now": "on"})
+    client.post(reverse("tickets:close"), {"shred_now": "on", "confirmed": "yes"})
     assert SupportRequest.objects.get().data_key.is_shredded
 
 
@@ -385,7 +385,7 @@ def test_after_closing_with_delete_now_the_ticket_cannot_be_opened_and_its_messa
     open_with(client, code, passphrase)
     client.post(CONVERSATION, {"body": "A second message."})
     assert SealedValue.objects.filter(field="message").count() == 2
-    response = client.post(reverse("tickets:close"), {"shred_now": "on"}, follow=True)
+    response = client.post(reverse("tickets:close"), {"shred_now": "on", "confirmed": "yes"}, follow=True)
     assert "every message was deleted" in response.content.decode()
     assert SealedValue.objects.count() == 0
     ticket = AnonymousTicket.objects.select_related("request__data_key").get()

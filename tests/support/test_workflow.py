@@ -36,6 +36,7 @@ def test_asking_keeps_identity_out_of_the_request_row(client, team):
     response = client.post(
         reverse("support:ask"),
         {"urgency": "soon", "kind": "post_crisis", "topics": ["grief"], "phone": "555-0199", "understood": "on"},
+        follow=True,
     )
     assert response.status_code == 200 and "Received" in response.content.decode()
     support_request = SupportRequest.objects.get()
@@ -191,7 +192,7 @@ def test_closing_schedules_shredding_and_shred_now_destroys_the_key(client, team
     first, second = accepted(team), accepted(team)
     signed_in(client, team.peer)
     client.post(reverse("support:close", args=[first.request_id]))
-    client.post(reverse("support:close", args=[second.request_id]), {"shred_now": "on"})
+    client.post(reverse("support:close", args=[second.request_id]), {"shred_now": "on", "confirmed": "yes"})
     first_key = DataKey.objects.get(support_request__pk=first.request_id)
     second_key = DataKey.objects.get(support_request__pk=second.request_id)
     assert first_key.shred_after is not None and first_key.wrapped is not None
