@@ -48,7 +48,7 @@ def both_widths(walk: Journey) -> None:
 
 def test_ask_reload_withdraw_and_a_peer_hands_back(
     journey: Journey,
-    other_journey: Callable[[str], Journey],
+    other_journey: Callable[[str], Journey],  # noqa: F811 (the imported fixture)
     team: Team,  # noqa: F811
 ) -> None:
     # 1. The staff member asks on a phone; reloading "Received" sends nothing again.
