@@ -162,6 +162,12 @@ def test_anonymous_request_code_and_passphrase_peer_answer_reply_and_close(
     page.get_by_label(re.compile(r"^And delete every message now")).check()
     page.get_by_role("button", name="Close the ticket").click()
     person.scan()
+    # a second step says it cannot be undone (issue 11), then deletes
+    expect(heading(page)).to_have_text("Delete every message now?")
+    expect(page.get_by_text("This cannot be undone.")).to_be_visible()
+    fits_phone(page)
+    page.get_by_role("button", name="Delete every message now").click()
+    person.scan()
     expect(heading(page)).to_have_text("Ticket closed")
     expect(page.locator(".messages")).to_contain_text("every message was deleted")
     fits_phone(page)
@@ -175,7 +181,15 @@ def test_anonymous_request_code_and_passphrase_peer_answer_reply_and_close(
     expect(page.get_by_role("alert")).to_contain_text("do not open a ticket")
     peer.goto(f"/support/assignments/{assignment.pk}/")
     expect(ppage.get_by_role("region", name="Anonymous conversation")).to_have_count(0)
+    expect(ppage.get_by_text("The person who asked closed this request")).to_be_visible()
 
-    assert len(smtp_server.messages) == 2  # nothing else went to anyone
+    # The peer is told that the person closed it, and nothing more (issue 11).
+    closed = smtp_server.wait_for(3)[-1]
+    assert closed["To"] == "peer@example.gov"
+    closed_text = closed.get_payload(decode=True).decode()
+    assert "closed by the person who asked" in closed_text
+    for secret_word in ("Tuesday", "courthouse", "Halvorsen", code, passphrase):
+        assert secret_word not in closed_text
+    assert len(smtp_server.messages) == 3  # nothing else went to anyone
     assert not peer.unscanned(), peer.unscanned()
     assert not peer.take_browser_errors()
