@@ -11,6 +11,7 @@ REVIEWED_FREE_TEXT: dict[str, str] = {
     "org.Agency.name": "the agency",
     "org.Agency.crisis_line": "a phone number shown to everyone",
     "org.Agency.eap_phone": "a phone number shown to everyone",
+    "org.Agency.peer_team_phone": "a phone number shown to everyone",
     "org.Agency.timezone": "a time zone name",
     "org.RankTier.name": "an editable list entry",
     "org.Unit.name": "an organisational unit",
