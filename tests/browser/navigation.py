@@ -7,9 +7,10 @@ from playwright.sync_api import Locator, Page
 
 
 def nav_link(page: Page, label: str) -> Locator:
-    """The main navigation's link ``label``, made visible (by opening "More" if it is there)."""
+    """The main navigation's link ``label``, made visible (by opening "More" if it is closed)."""
     nav = page.get_by_role("navigation", name="Main")
     link = nav.get_by_role("link", name=label, exact=True)
-    if link.count() and not link.is_visible():
-        nav.locator("summary", has_text="More").click()
+    closed_more = nav.locator("details:not([open]) > summary")
+    if not link.is_visible() and closed_more.count():
+        closed_more.click()
     return link

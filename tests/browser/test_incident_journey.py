@@ -112,7 +112,7 @@ def test_team_leader_activates_the_team_after_a_threat_and_the_follow_up_reaches
         choice = page.get_by_label(f"Peer supporter for person {number}")
         expect(choice.locator("option", has_text="Wes Abara")).to_have_count(0)
     first = page.get_by_label("Peer supporter for person 1")
-    expect(first.locator("option:checked")).to_have_text("Fay Quint (on call)")  # on call comes first
+    expect(first.locator("option:checked")).to_have_text("Fay Quint, Appeals (on call)")  # on call first; with the unit
     page.get_by_role("button", name="Offer the chosen peers").click()
     journey.scan()
     expect(page.locator(".messages")).to_contain_text("Offered 3.")

@@ -164,11 +164,13 @@ def test_from_nomination_to_an_active_peer_and_back_off_the_team(
     lpage.get_by_role("link", name="Back to the round").click()
     leader.scan()
     panel = lpage.get_by_role("region", name="Interview panel")
-    panel.get_by_label("Peer", exact=True).check()
-    panel.get_by_label("Clinician", exact=True).check()
+    panel.get_by_label("Peer, Cast unit", exact=True).check()  # named with the unit
+    panel.get_by_label("Clinician, Cast unit", exact=True).check()
     panel.get_by_role("button", name="Save the panel").click()
     leader.scan()
-    expect(lpage.get_by_role("region", name="Interview panel")).to_contain_text("On the panel: Clinician, Peer.")
+    expect(lpage.get_by_role("region", name="Interview panel")).to_contain_text(
+        "On the panel: Clinician, Cast unit; Peer, Cast unit."
+    )
 
     # The first panelist scores and sees nobody else's scores yet.
     first = other_journey("peer")
@@ -222,7 +224,7 @@ def test_from_nomination_to_an_active_peer_and_back_off_the_team(
 
     # Training: the team leader records the basic course attendance on the training pages.
     leader.goto(f"/training/sessions/{people.session.pk}/")
-    lpage.get_by_label(f"{CANDIDATE} (selected)").check()
+    lpage.get_by_label(f"{CANDIDATE}, Misdemeanors (selected)").check()
     lpage.get_by_role("button", name="Save attendance").click()
     leader.scan()
     expect(status_message(lpage)).to_contain_text("Attendance saved: 1 added")

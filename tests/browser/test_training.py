@@ -21,6 +21,9 @@ from tests.browser.navigation import nav_link
 from tests.browser.test_sign_in import enter_code, sign_in, sign_out
 from tests.factories import CAST_PASSWORD, Cast, activate_totp, make_cast, make_peer, totp_code
 
+# The attendance list names each person with their unit (namesakes told apart).
+PEER_ON_THE_LIST = "Peer, Cast unit (active)"
+
 
 @pytest.fixture
 def people(db: None, settings: Settings) -> tuple[Cast, str, str]:
@@ -64,11 +67,11 @@ def test_team_leader_records_attendance_and_the_peer_sees_the_hours_on_their_rec
     expect(page.locator(".messages")).to_contain_text("The session is scheduled.")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Suicide awareness")
 
-    page.get_by_label("Peer (active)").check()
+    page.get_by_label(PEER_ON_THE_LIST).check()
     page.get_by_role("button", name="Save attendance").click()
     journey.scan()
     expect(page.locator(".messages")).to_contain_text("Attendance saved: 1 added, 0 removed.")
-    expect(page.get_by_label("Peer (active)")).to_be_checked()
+    expect(page.get_by_label(PEER_ON_THE_LIST)).to_be_checked()
     assert Attendance.objects.count() == 1
 
     training_pages = page.get_by_role("navigation", name="Training pages")
