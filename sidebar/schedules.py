@@ -11,7 +11,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from sidebar.audit.tasks import verify_audit_chain
+from sidebar.audit.tasks import take_audit_checkpoint, verify_audit_chain
 from sidebar.incidents.tasks import send_anniversary_reminders
 from sidebar.support.tasks import forget_shredded_tickets, send_check_in_reminders
 from sidebar.training.tasks import send_training_reminders
@@ -28,6 +28,8 @@ class Schedule:
 SCHEDULES: tuple[Schedule, ...] = (
     Schedule("shred-due-identities", shred_due_identities, datetime.timedelta(hours=1)),
     Schedule("verify-audit-chain", verify_audit_chain, datetime.timedelta(days=1)),
+    # hourly: how long a cut can go unanchored; e-mailed once a day (see take_checkpoint)
+    Schedule("audit-checkpoint", take_audit_checkpoint, datetime.timedelta(hours=1)),
     Schedule("check-in-reminders", send_check_in_reminders, datetime.timedelta(hours=1)),
     Schedule("forget-shredded-tickets", forget_shredded_tickets, datetime.timedelta(hours=1)),
     Schedule("training-reminders", send_training_reminders, datetime.timedelta(hours=6)),

@@ -320,6 +320,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 EMAIL_SUBJECT_PREFIX = "[Sidebar] "
 # Links in e-mails point here (e-mails say only that something waits, never who or why).
 SIDEBAR_BASE_URL = env_str("SIDEBAR_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Signed checkpoints of the audit log are e-mailed to the clinical advisors and to these addresses
+# (the agency's counsel, say): comma-separated, optional (docs/deploy.md, "Audit checkpoints").
+SIDEBAR_AUDIT_CHECKPOINT_EMAILS = env_list("SIDEBAR_AUDIT_CHECKPOINT_EMAILS", [])
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
@@ -349,5 +352,9 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["stderr"], "level": env_choice("LOG_LEVEL", ("DEBUG", "INFO", "WARNING", "ERROR"), "INFO")},
-    "loggers": {"django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False}},
+    "loggers": {
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        # audit checkpoints reach the system log whatever LOG_LEVEL says (sidebar/audit/services.py)
+        "sidebar.audit.checkpoint": {"level": "INFO"},
+    },
 }

@@ -3,7 +3,12 @@ only: never a name, never content (an audit log is also something a subpoena can
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
+
+if TYPE_CHECKING:
+    from sidebar.audit.checkpoints import CheckpointLine
 
 
 class Action(models.TextChoices):
@@ -91,3 +96,33 @@ class Verification(models.Model):
 
     def __str__(self) -> str:
         return f"verification {self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else 'broken'}"
+
+
+class Checkpoint(models.Model):
+    """A signed statement of the chain's head: its number, how many events, the newest hash and
+    when. Copies leave the database (e-mail, the system log, the privacy page); this row is a
+    convenience. Its signature is checked before it is used, so a row a database writer added is
+    reported, never trusted; a row they removed is caught by the copies kept elsewhere.
+    On PostgreSQL the rows are append-only, like the events."""
+
+    seq = models.PositiveBigIntegerField(unique=True)
+    at = models.DateTimeField()
+    events = models.PositiveBigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    key_id = models.CharField(max_length=40)
+    signature = models.CharField(max_length=100)
+    emailed = models.BooleanField(
+        default=False, help_text="Sent to the clinical advisors and the checkpoint addresses."
+    )
+
+    class Meta:
+        ordering = ["seq"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.seq}"
+
+    @property
+    def line(self) -> CheckpointLine:
+        from sidebar.audit.checkpoints import CheckpointLine
+
+        return CheckpointLine(self.seq, self.events, self.head_hash, self.at, self.key_id, self.signature)
