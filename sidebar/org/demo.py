@@ -270,6 +270,8 @@ def build_demo_agency(*, seed: int = 2026) -> DemoAccounts:
         kind=Agency.Kind.PROSECUTOR,
         crisis_line="988",
         eap_phone="1-800-555-0199",
+        peer_team_phone="555-0142",
+        peer_team_email="peersupport@harborcounty-da.example",
         timezone="America/Los_Angeles",
     )
     # get_or_create: a migration or an administrator may already have made the default tiers.
