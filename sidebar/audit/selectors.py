@@ -6,7 +6,8 @@ from typing import Any
 from django.db.models import QuerySet
 
 from sidebar.accounts.models import RoleMembership, User
-from sidebar.audit.models import Action, AuditEvent, Verification
+from sidebar.audit.checkpoints import CheckpointLine
+from sidebar.audit.models import Action, AuditEvent, Checkpoint, Verification
 
 
 def filtered_events(filters: dict[str, Any], *, zone: datetime.tzinfo) -> QuerySet[AuditEvent]:
@@ -57,3 +58,13 @@ def label_actors(events: list[AuditEvent]) -> None:
 
 def last_verification() -> Verification | None:
     return Verification.objects.order_by("-at").first()
+
+
+def published_checkpoint() -> CheckpointLine | None:
+    """The newest checkpoint that was e-mailed (at most one a day, plus those asked for), if its
+    signature holds: what the privacy page shows. The hourly ones stay off the public page, so
+    it never tells how many events an hour brought."""
+    for row in Checkpoint.objects.filter(emailed=True).order_by("-seq")[:5]:
+        if row.line.signature_valid():
+            return row.line
+    return None

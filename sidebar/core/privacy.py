@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from sidebar.accounts.roles import PRIVILEGED_ROLES, ROLE_SCOPE, Role
+from sidebar.audit.checkpoints import CheckpointLine, current_key_id, public_key
 from sidebar.audit.models import Verification
-from sidebar.audit.selectors import last_verification
+from sidebar.audit.selectors import last_verification, published_checkpoint
 from sidebar.org.models import Agency
 from sidebar.org.selectors import current_agency
 from sidebar.vault.services import IDENTITY_FIELDS
@@ -33,6 +34,10 @@ class PrivacyFacts:
     idle_minutes_privileged: int
     idle_minutes_staff: int
     last_verification: Verification | None
+    last_checkpoint: CheckpointLine | None
+    checkpoint_key: str  # the public key that checks checkpoint lines signed now
+    checkpoint_key_id: str
+    checkpoint_copies_to_others: bool  # SIDEBAR_AUDIT_CHECKPOINT_EMAILS is set
 
 
 def privacy_facts() -> PrivacyFacts:
@@ -47,4 +52,8 @@ def privacy_facts() -> PrivacyFacts:
         idle_minutes_privileged=settings.SIDEBAR_IDLE_TIMEOUT_PRIVILEGED // 60,
         idle_minutes_staff=settings.SIDEBAR_IDLE_TIMEOUT_STAFF // 60,
         last_verification=last_verification(),
+        last_checkpoint=published_checkpoint(),
+        checkpoint_key=public_key(),
+        checkpoint_key_id=current_key_id(),
+        checkpoint_copies_to_others=bool(settings.SIDEBAR_AUDIT_CHECKPOINT_EMAILS),
     )
