@@ -23,7 +23,7 @@ class EventFilterForm(forms.Form):
 
 
 class VerifyForm(forms.Form):
-    """"Verify the chain now", optionally against a checkpoint line a person kept."""
+    """ "Verify the chain now", optionally against a checkpoint line a person kept."""
 
     checkpoint = forms.CharField(
         required=False,

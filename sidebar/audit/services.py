@@ -251,7 +251,7 @@ def verify_chain(
         return report(head.last_event_id)
     if latest is not None and walk.count < latest.events:
         findings.append(
-            f"the chain was cut short: {latest.events - walk.count} events missing after checkpoint "
+            f"the chain was cut short: at least {latest.events - walk.count} events missing after checkpoint "
             f"{latest.seq} (it recorded {latest.events} events, the chain now has {walk.count})"
         )
     return report(past[0] if past else None)

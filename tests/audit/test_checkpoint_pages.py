@@ -30,6 +30,7 @@ def test_the_privacy_page_shows_the_newest_mailed_checkpoint_and_the_key_that_ch
     assert list(Checkpoint.objects.values_list("emailed", flat=True)) == [True, False]
     body = client.get(reverse("privacy")).content.decode()
     assert first.line.text in body
+    assert f"{first.at:%-d %B %Y, %H:%M} (UTC)" in body  # in UTC like the line, not the agency's zone
     assert Checkpoint.objects.get(seq=2).line.text not in body
     from sidebar.audit.checkpoints import public_key
 
