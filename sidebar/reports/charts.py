@@ -1,6 +1,6 @@
 """Chart geometry for server-rendered SVG: horizontal bars for categories, a line for the
 monthly trend. No script, no colour needed to read them: every bar and point carries its
-number as text, a hidden value is written out ("fewer than 5") instead of drawn, and each chart
+number as text, a hidden value is written out ("hidden") instead of drawn, and each chart
 sits next to a table with the same numbers for screen readers.
 
 Only published values reach this module; there are no axis ticks, because a tick label is a
@@ -141,7 +141,7 @@ def line_chart(key: str, title: str, series: Sequence[tuple[Period, CellView]], 
     for index, (month, item) in enumerate(series):
         x = round(SIDE + index * step, 1)
         if item.value is None:
-            points.append(Point(_month(month), _year(month, index), f"<{k}", True, x, baseline - 6))
+            points.append(Point(_month(month), _year(month, index), "hidden", True, x, baseline - 6))
             if segments[-1]:
                 segments.append([])
             continue
@@ -156,7 +156,7 @@ def line_chart(key: str, title: str, series: Sequence[tuple[Period, CellView]], 
         width=WIDTH,
         height=LINE_HEIGHT,
         baseline_y=baseline,
-        hidden_text=f"<{k}: fewer than {k}, hidden" if k else "",
+        hidden_text="hidden: a number hidden to protect the people in it" if k else "",
     )
 
 

@@ -1,5 +1,5 @@
 """The leadership report as CSV, JSON and PDF: the same published tables as the page, and
-nothing else (a hidden cell is "<5" in CSV, null in JSON, "fewer than 5" in the PDF)."""
+nothing else (a hidden cell is "hidden" in CSV and the PDF, null in JSON)."""
 
 from __future__ import annotations
 
@@ -16,9 +16,11 @@ def suppression_note(k: int | None) -> str:
     if k is None:
         return "Exact counts, for the team leader. Not for circulation beyond the program."
     return (
-        f"Small numbers are hidden: any count smaller than {k}, other than zero, is shown as “fewer than {k}”. Some larger numbers "
-        f"are hidden too, so that a hidden number cannot be worked out by subtracting from a total; they are "
-        f"shown the same way. A figure worked out from hidden counts (a share, a median) is hidden as well."
+        f"Small numbers are hidden: any count smaller than {k}, other than zero, is shown as “hidden”, and so is "
+        f"every number of a row about fewer than {k} people. Some larger numbers are hidden too, so that a hidden "
+        "number cannot be worked out by subtracting from a total; they are shown the same way. A figure worked out "
+        "from hidden counts (a share, a median) is hidden as well. Figures count what had been recorded by the end "
+        "of each month (anything recorded later is left out), and a period is frozen when leadership first sees it."
     )
 
 

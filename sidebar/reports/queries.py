@@ -137,6 +137,18 @@ class Bounds:
         return Q(**{f"{field}__gte": self.starts_at, f"{field}__lt": self.ends_before})
 
 
+def recorded_in_time(months: Sequence[Period], *, day_field: str, timezone: str) -> Q:
+    """Rows dated in one of ``months`` and recorded (``created_at``) before that month ended.
+
+    Leadership's figures count what had been recorded when each month ended: a contact entered
+    later and back-dated counts nowhere for leadership, so a published month never moves."""
+    recorded = Q(pk__in=[])
+    for month in months:
+        ends = Bounds.of(month, timezone=timezone).ends_before
+        recorded |= Q(**{f"{day_field}__gte": month.start, f"{day_field}__lte": month.end, "created_at__lt": ends})
+    return recorded
+
+
 def _rows(queryset: Any) -> list[dict[str, Any]]:
     """The rows of a ``values().annotate()`` query (annotation names are made up at run time)."""
     return cast(list[dict[str, Any]], list(queryset))
@@ -162,7 +174,7 @@ def _wait() -> SecondsBetween:
 
 
 def requests_by_month(
-    months: Sequence[Period], *, timezone: str, targets: dict[str, datetime.timedelta]
+    months: Sequence[Period], *, timezone: str, targets: dict[str, datetime.timedelta], as_recorded: bool = False
 ) -> dict[Period, RequestMonth]:
     """Requests received each month, by source and urgency, with how many had a first contact
     and how many within the agency's target. One query: a row per (source, urgency), a
@@ -175,8 +187,11 @@ def requests_by_month(
         in_time |= Q(urgency=urgency, wait__lte=target.total_seconds())
     counts: dict[str, Any] = {}
     for index, month in enumerate(months):
-        received = Bounds.of(month, timezone=timezone).q("created_at")
+        bounds = Bounds.of(month, timezone=timezone)
+        received = bounds.q("created_at")
         contacted = received & Q(first_contact_at__isnull=False)
+        if as_recorded:  # a first contact recorded after the month ended does not count
+            contacted &= Q(first_contact_at__lt=bounds.ends_before)
         counts[f"n{index}"] = Count("pk", filter=received)
         counts[f"contacted{index}"] = Count("pk", filter=contacted)
         counts[f"within{index}"] = Count("pk", filter=contacted & in_time)
@@ -199,7 +214,9 @@ def requests_by_month(
     return result
 
 
-def median_waits(bounds: Bounds, *, contacted: dict[str, int]) -> dict[str, datetime.timedelta]:
+def median_waits(
+    bounds: Bounds, *, contacted: dict[str, int], timezone: str | None = None
+) -> dict[str, datetime.timedelta]:
     """The median wait for a first contact, per urgency, of the requests received in the period.
 
     ``contacted`` says how many there are per urgency (from ``requests_by_month``), so the
@@ -207,7 +224,14 @@ def median_waits(bounds: Bounds, *, contacted: dict[str, int]) -> dict[str, date
     that has any (LIMIT/OFFSET works alike on SQLite and PostgreSQL, and is cheaper than a
     window over every request)."""
     medians: dict[str, datetime.timedelta] = {}
-    base = SupportRequest.objects.filter(bounds.q("created_at"), first_contact_at__isnull=False).annotate(wait=_wait())
+    base = SupportRequest.objects.filter(bounds.q("created_at"), first_contact_at__isnull=False)
+    if timezone is not None:  # as recorded: only first contacts recorded by the end of the request's month
+        in_time = Q(pk__in=[])
+        for month in bounds.period.months():
+            month_bounds = Bounds.of(month, timezone=timezone)
+            in_time |= month_bounds.q("created_at") & Q(first_contact_at__lt=month_bounds.ends_before)
+        base = base.filter(in_time)
+    base = base.annotate(wait=_wait())
     for urgency, count in contacted.items():
         if count <= 0:
             continue
@@ -237,7 +261,9 @@ def _contacts(first_day: datetime.date, last_day: datetime.date) -> QuerySet[Con
     return Contact.objects.filter(date__gte=first_day, date__lte=last_day).order_by()
 
 
-def contacts_by_month(months: Sequence[Period], *, detailed: Iterable[Period] = ()) -> dict[Period, ContactMonth]:
+def contacts_by_month(
+    months: Sequence[Period], *, detailed: Iterable[Period] = (), recorded_by: str | None = None
+) -> dict[Period, ContactMonth]:
     """Contacts each month by mode and kind of help; for the ``detailed`` months (the report's
     own period: the trend needs only the counts) also minutes, topics and referrals.
     One query per run of consecutive months of each kind, each a single pass over its dates."""
@@ -252,9 +278,12 @@ def contacts_by_month(months: Sequence[Period], *, detailed: Iterable[Period] = 
     plain = [m for m in months if m not in wanted]
     for months_of_kind, extra in (([m for m in months if m in wanted], detail), (plain, {})):
         for first, last in _runs(months_of_kind):
+            contacts = _contacts(first.start, last.end)
+            if recorded_by is not None:  # ``recorded_by``: the agency's time zone
+                run = [m for m in months_of_kind if first.start <= m.start <= last.start]
+                contacts = contacts.filter(recorded_in_time(run, day_field="date", timezone=recorded_by))
             rows = _rows(
-                _contacts(first.start, last.end)
-                .annotate(month=MonthOf("date"))
+                contacts.annotate(month=MonthOf("date"))
                 .values("month", "mode", "response_type")
                 .annotate(n=Count("pk"), **extra)
             )
@@ -291,11 +320,29 @@ class CheckInMonth:
     cancelled: int = 0
 
 
-def check_ins_by_month(months: Sequence[Period]) -> dict[Period, CheckInMonth]:
-    """Check-ins due each month: done (whenever), cancelled, or neither."""
+def check_ins_by_month(months: Sequence[Period], *, recorded_by: str | None = None) -> dict[Period, CheckInMonth]:
+    """Check-ins due each month: done (whenever), cancelled, or neither. With ``recorded_by``
+    (the agency's time zone): done or cancelled by the end of the month they were due in."""
     _months_of(months)
     result = {month: CheckInMonth() for month in months}
     if not months:
+        return result
+    if recorded_by is not None:
+        counts: dict[str, Any] = {}
+        for index, month in enumerate(months):
+            ends = Bounds.of(month, timezone=recorded_by).ends_before
+            due = Q(due_on__gte=month.start, due_on__lte=month.end)
+            done = Q(done_at__lt=ends)
+            cancelled = Q(cancelled_at__lt=ends) & ~done
+            counts[f"done{index}"] = Count("pk", filter=due & done)
+            counts[f"cancelled{index}"] = Count("pk", filter=due & cancelled)
+            counts[f"due{index}"] = Count("pk", filter=due)
+        totals = CheckIn.objects.filter(due_on__gte=months[0].start, due_on__lte=months[-1].end).aggregate(**counts)
+        for index, month in enumerate(months):
+            done_n, cancelled_n = totals[f"done{index}"] or 0, totals[f"cancelled{index}"] or 0
+            result[month] = CheckInMonth(
+                done=done_n, cancelled=cancelled_n, not_done=(totals[f"due{index}"] or 0) - done_n - cancelled_n
+            )
         return result
     rows = _rows(
         CheckIn.objects.filter(due_on__gte=months[0].start, due_on__lte=months[-1].end)
@@ -355,7 +402,7 @@ class IncidentMonth:
 
 
 def incidents_by_month(
-    months: Sequence[Period], *, timezone: str, now: datetime.datetime | None = None
+    months: Sequence[Period], *, timezone: str, now: datetime.datetime | None = None, as_recorded: bool = False
 ) -> dict[Period, IncidentMonth]:
     """Per month and kind of incident: people offered support (outreach requests sent), the
     contacts and minutes peers logged against them (and against mutual aid), and the group
@@ -369,9 +416,11 @@ def incidents_by_month(
     # From the (few) incident and mutual-aid requests to their contacts, both by index: scanning
     # the period's contacts and looking up each one's request would cost a join per contact.
     linked = SupportRequest.objects.filter(Q(incident__isnull=False) | Q(mutual_aid__isnull=False)).values("pk")
+    period_contacts = _contacts(first.start, last.end)
+    if as_recorded:
+        period_contacts = period_contacts.filter(recorded_in_time(months, day_field="date", timezone=timezone))
     contacts = _rows(
-        _contacts(first.start, last.end)
-        .filter(request__in=linked)
+        period_contacts.filter(request__in=linked)
         .annotate(month=MonthOf("date"))
         .values("month", "request__incident__kind")
         .annotate(n=Count("pk"), minutes_total=Sum("minutes"))
@@ -391,11 +440,16 @@ def incidents_by_month(
         .annotate(**{name: Count("pk", filter=bounds[i].q("created_at")) for name, i in per_month.items()})
     )
     held_by = now or datetime.datetime.now(tz=datetime.UTC)
+    held = GroupSession.objects.filter(
+        starts_at__gte=bounds[0].starts_at, starts_at__lt=min(bounds[-1].ends_before, held_by)
+    )
+    if as_recorded:  # a session entered after its month ended counts nowhere for leadership
+        recorded = Q(pk__in=[])
+        for month_bounds in bounds:
+            recorded |= month_bounds.q("starts_at") & Q(created_at__lt=month_bounds.ends_before)
+        held = held.filter(recorded)
     sessions = _rows(
-        GroupSession.objects.filter(
-            starts_at__gte=bounds[0].starts_at, starts_at__lt=min(bounds[-1].ends_before, held_by)
-        )
-        .order_by()
+        held.order_by()
         .values("incident__kind")
         .annotate(**{name: Count("pk", filter=bounds[i].q("starts_at")) for name, i in per_month.items()})
     )
@@ -404,6 +458,23 @@ def incidents_by_month(
             for name, index in per_month.items():
                 getattr(result[months[index]], target)[row["incident__kind"]] = row[name]
     return result
+
+
+def incident_groups(*, before: datetime.datetime) -> dict[str, int]:
+    """How many people were ever offered support after each kind of incident (and helped
+    through mutual aid) by ``before``: the size of the group each row of the incident figure
+    describes. A row about fewer than k people is hidden whole (DESIGN.md invariant 4)."""
+    groups = {
+        row["incident__kind"]: row["n"]
+        for row in _rows(
+            SupportRequest.objects.filter(source=Source.INCIDENT, created_at__lt=before)
+            .order_by()
+            .values("incident__kind")
+            .annotate(n=Count("pk"))
+        )
+    }
+    groups[MUTUAL_AID] = SupportRequest.objects.filter(mutual_aid__isnull=False, created_at__lt=before).count()
+    return groups
 
 
 def team_by_level() -> dict[tuple[str, bool], int]:

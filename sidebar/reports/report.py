@@ -30,9 +30,13 @@ from sidebar.reports.periods import Grain, Period
 from sidebar.reports.suppression import (
     CountTable,
     PublishedTable,
+    Unpublishable,
     aggregate,
+    hidden_positions,
+    hide_rows,
+    publish_hiding,
     suppress,
-    suppress_consistent,
+    suppress_linked,
     suppress_nothing,
     validate_k,
 )
@@ -209,6 +213,7 @@ class Figures:
     minutes: int
     medians: dict[str, datetime.timedelta]
     targets: dict[str, datetime.timedelta]
+    incident_groups: dict[str, int] = field(default_factory=dict)  # people ever offered support, by kind
 
 
 def targets_of(agency: Agency) -> dict[str, datetime.timedelta]:
@@ -220,9 +225,16 @@ def targets_of(agency: Agency) -> dict[str, datetime.timedelta]:
 
 
 def trend_months(period: Period) -> tuple[Period, ...]:
-    """The twelve calendar months ending with the period's last month."""
+    """The twelve calendar months ending with the period's last month (fewer when that would
+    reach back before the first year a period may have)."""
     last = period.months()[-1]
-    return tuple(last.shifted(steps) for steps in range(1 - TREND_MONTHS, 1))
+    months = []
+    for steps in range(1 - TREND_MONTHS, 1):
+        try:
+            months.append(last.shifted(steps))
+        except ValueError:  # before MIN_YEAR: no program had data then
+            continue
+    return tuple(months)
 
 
 def _monthly(
@@ -234,19 +246,27 @@ def _monthly(
     }
 
 
-def gather(period: Period, *, agency: Agency) -> Figures:
+def gather(period: Period, *, agency: Agency, as_recorded: bool = False) -> Figures:
     """Every figure of the period: six aggregate queries (seven when the trend reaches back before
-    the period), and one small query per urgency for its median wait."""
+    the period), and one small query per urgency for its median wait.
+
+    ``as_recorded`` (leadership): each month counts what had been recorded when it ended — a
+    contact entered later and back-dated, a first contact or a check-in recorded after the month,
+    counts nowhere for leadership — so a month's figures never change once it is over."""
+    zone = agency.timezone
+    recorded_by = zone if as_recorded else None
     months = tuple(period.months())
     trend = trend_months(period)
     targets = targets_of(agency)
-    requests = queries.requests_by_month(months, timezone=agency.timezone, targets=targets)
+    requests = queries.requests_by_month(months, timezone=zone, targets=targets, as_recorded=as_recorded)
     contacted = {u: sum(requests[m].contacted.get(u, 0) for m in months) for u in queries.URGENCIES}
-    medians = queries.median_waits(queries.Bounds.of(period, timezone=agency.timezone), contacted=contacted)
-    contacts = queries.contacts_by_month(trend, detailed=months)
-    check_ins = queries.check_ins_by_month(months)
-    exceptions = queries.exceptions_by_month(months, timezone=agency.timezone)
-    incidents = queries.incidents_by_month(months, timezone=agency.timezone)
+    bounds = queries.Bounds.of(period, timezone=zone)
+    medians = queries.median_waits(bounds, contacted=contacted, timezone=recorded_by)
+    contacts = queries.contacts_by_month(trend, detailed=months, recorded_by=recorded_by)
+    check_ins = queries.check_ins_by_month(months, recorded_by=recorded_by)
+    exceptions = queries.exceptions_by_month(months, timezone=zone)
+    incidents = queries.incidents_by_month(months, timezone=zone, as_recorded=as_recorded)
+    groups = queries.incident_groups(before=bounds.ends_before) if as_recorded else {}
     team = queries.team_by_level()
 
     def incident_cells(month: Period) -> tuple[tuple[int, int, int, int], ...]:
@@ -349,6 +369,7 @@ def gather(period: Period, *, agency: Agency) -> Figures:
         minutes=sum(contacts[month].minutes for month in months),
         medians=medians,
         targets=targets,
+        incident_groups=groups,
     )
 
 
@@ -395,41 +416,159 @@ def first_contact_measures(
 
 # --- leadership ---------------------------------------------------------------------------------
 
-
-def leadership_report(period: Period, *, agency: Agency) -> Report:
-    """The suppressed report: every count through the engine with the agency's k."""
-    return publish_for_leadership(gather(period, agency=agency), k=validate_k(agency.suppression_threshold))
-
-
-def _consistent(monthly: Monthly, period: Period, k: int) -> tuple[dict[Period, PublishedTable], PublishedTable]:
-    """Each month suppressed on its own; the period (a quarter or year) hiding every cell any of
-    its months hides. Returns the months and the period's table."""
-    parts = {str(month): table for month, table in monthly.items()}
-    groups = {} if period.grain is Grain.MONTH else {str(period): [str(m) for m in period.months()]}
-    published = suppress_consistent(parts, k=k, groups=groups)
-    return {month: published[str(month)] for month in monthly}, published[str(period)]
+# The summary figures a month publishes, and where each sits in the tables that carry it (as
+# extended positions of the engine, a function of the table's rows and columns).
+MonthLinks = dict[str, Callable[[int, int], set[tuple[int, int]]]]
 
 
-def publish_for_leadership(figures: Figures, *, k: int) -> Report:
+def _grand(n_rows: int, n_columns: int) -> set[tuple[int, int]]:
+    """The grand total, with its duplicates in one-column and one-row tables."""
+    positions = {(n_rows, n_columns)}
+    if n_columns == 1:
+        positions.add((n_rows, 0))
+    if n_rows == 1:
+        positions.add((0, n_columns))
+    return positions
+
+
+LINKS: dict[str, MonthLinks] = {
+    "requests-by-source": {"Requests received": _grand},
+    "first-contact": {"Requests received": _grand},
+    "contacts": {"Contacts": _grand},
+    "check-ins": {"Check-ins planned": _grand, "Check-ins done": lambda rows, columns: {(0, 0), (rows, 0)}},
+}
+MONTHLY_KEYS = ("requests-by-source", "first-contact", "contacts", "topics", "referrals", "check-ins", "exceptions")
+DETAIL_KEYS = (*MONTHLY_KEYS, "incidents")
+
+
+def leadership_report(period: Period, *, agency: Agency, frozen: Mapping[Period, Report] | None = None) -> Report:
+    """The suppressed report: every count through the engine with the agency's k, counted as
+    recorded by the end of each month. ``frozen``: months already published (their summary
+    decides what a quarter may show)."""
+    figures = gather(period, agency=agency, as_recorded=True)
+    return publish_for_leadership(figures, k=validate_k(agency.suppression_threshold), frozen=frozen or {})
+
+
+def _monthly_of(figures: Figures, key: str) -> Monthly:
+    return {
+        "requests-by-source": figures.requests_by_source,
+        "first-contact": figures.first_contact,
+        "contacts": figures.contacts,
+        "topics": figures.topics,
+        "referrals": figures.referrals,
+        "check-ins": figures.check_ins,
+        "exceptions": figures.exceptions,
+        "incidents": figures.incidents,
+    }[key]
+
+
+def _withheld(table: CountTable, k: int) -> PublishedTable:
+    everything = {(r, c) for r in range(len(table.row_labels) + 1) for c in range(len(table.column_labels) + 1)}
+    return publish_hiding(table, everything, k=k)
+
+
+def _month_tables(figures: Figures, month: Period, k: int) -> dict[str, PublishedTable]:
+    """A month's tables, each suppressed on its own (only its summary figures are published)."""
+    return {key: suppress(_monthly_of(figures, key)[month], k=k) for key in MONTHLY_KEYS}
+
+
+def _month_summary(figures: Figures, month: Period, k: int, frozen: Mapping[Period, Report]) -> dict[str, Stat]:
+    """What a month publishes: its summary, as frozen when it was first shown, or as it would be."""
+    if month in frozen:
+        return {stat.label: stat for stat in frozen[month].summary}
+    tables = _month_tables(figures, month, k)
+    views = _views(figures, tables, k)
+    return {stat.label: stat for stat in _summary(views, minutes=0, k=k)}
+
+
+def _month_contacts(figures: Figures, month: Period, k: int, frozen: Mapping[Period, Report]) -> CellView:
+    """A month's published number of contacts (its summary's "Contacts")."""
+    if month in frozen:
+        stat = next(stat for stat in frozen[month].summary if stat.label == "Contacts")
+        return cell(None if stat.hidden else int(stat.short.replace(",", "")), k)
+    return cell(suppress(figures.contacts[month], k=k).grand_total, k)
+
+
+def _month_value(figures: Figures, month: Period, label: str) -> int:
+    if label == "Requests received":
+        return figures.requests_by_source[month].grand_total
+    if label == "Contacts":
+        return figures.contacts[month].grand_total
+    if label == "Check-ins planned":
+        return figures.check_ins[month].grand_total
+    return figures.check_ins[month].cells[0][0]  # Check-ins done
+
+
+def _quarter_tables(
+    figures: Figures, quarter: Period, k: int, frozen: Mapping[Period, Report]
+) -> dict[str, PublishedTable]:
+    """A quarter's tables, each suppressed on its own, except where its months' published
+    summary links them: a figure every month shows is shown (hiding it protects nothing); a
+    figure exactly one month hides is hidden (the quarter minus the others would give it away),
+    and so is one that several months hide when none of them could be other than it is."""
+    months = quarter.months()
+    summaries = {month: _month_summary(figures, month, k, frozen) for month in months}
+
+    def state(label: str) -> str:
+        hiding = [month for month in months if summaries[month][label].hidden]
+        if not hiding:
+            return "fixed"
+        if len(hiding) == 1 or all(_month_value(figures, month, label) < 2 for month in hiding):
+            return "forced"
+        return "free"
+
+    published = {}
+    for key in DETAIL_KEYS:
+        table = aggregate(SPECS[key].title, [_monthly_of(figures, key)[month] for month in months])
+        fixed: set[tuple[int, int]] = set()
+        forced: set[tuple[int, int]] = set()
+        for label, positions in LINKS.get(key, {}).items():
+            where = positions(len(table.row_labels), len(table.column_labels))
+            link = state(label)
+            if link == "fixed":
+                fixed |= where
+            elif link == "forced":
+                forced |= where
+        try:
+            published[key] = suppress_linked(table, k=k, fixed=fixed, forced=forced)
+        except Unpublishable:
+            published[key] = _withheld(table, k)
+    return published
+
+
+def _period_tables(figures: Figures, k: int, frozen: Mapping[Period, Report]) -> dict[str, PublishedTable]:
+    """A quarter's tables, or a year's: the sum of its quarters, hiding every position any
+    quarter hides (so the year minus three quarters gives nothing away)."""
     period = figures.period
-    _, by_source = _consistent(figures.requests_by_source, period, k)
-    _, first_contact = _consistent(figures.first_contact, period, k)
-    contact_months, contacts = _consistent(figures.contacts, period, k)
-    _, topics = _consistent(figures.topics, period, k)
-    _, referrals = _consistent(figures.referrals, period, k)
-    _, check_ins = _consistent(figures.check_ins, period, k)
-    _, exceptions = _consistent(figures.exceptions, period, k)
-    _, incidents = _consistent(figures.incidents, period, k)
-    team = suppress(figures.team, k=k)
+    if period.grain is Grain.QUARTER:
+        tables = _quarter_tables(figures, period, k, frozen)
+    else:
+        quarters = [Period(period.year, Grain.QUARTER, number) for number in range(1, 5)]
+        parts = [_quarter_tables(figures, quarter, k, frozen) for quarter in quarters]
+        tables = {}
+        for key in DETAIL_KEYS:
+            table = aggregate(SPECS[key].title, [_monthly_of(figures, key)[m] for m in period.months()])
+            union: set[tuple[int, int]] = set()
+            for part in parts:
+                union |= hidden_positions(part[key])
+            tables[key] = publish_hiding(table, union, k=k)
+    # The row rule for incidents: a kind of incident after which fewer than k people were ever
+    # offered support is hidden whole, zeros included, whatever happened in the period.
+    small = {index for index, kind in enumerate(queries.INCIDENT_ROWS) if figures.incident_groups.get(kind, 0) < k}
+    tables["incidents"] = hide_rows(tables["incidents"], small)
+    return tables
 
+
+def _views(figures: Figures, tables: Mapping[str, PublishedTable], k: int) -> dict[str, TableView]:
+    by_source, first_contact = tables["requests-by-source"], tables["first-contact"]
     source_withheld = by_source.grand_total is None and first_contact.grand_total is not None
     first_withheld = first_contact.grand_total is None and by_source.grand_total is not None
     shown = [(None, None) if first_withheld else (row[0], row[1]) for row in first_contact.cells]
 
-    def view(key: str, table: PublishedTable, **options: object) -> TableView:
+    def view(key: str, **options: object) -> TableView:
         spec = SPECS[key]
         return from_published(
-            table,
+            tables[key],
             key=key,
             title=spec.title,
             row_heading=spec.row_heading,
@@ -438,25 +577,35 @@ def publish_for_leadership(figures: Figures, *, k: int) -> Report:
         )
 
     views = {
-        "requests-by-source": view("requests-by-source", by_source, withheld=source_withheld),
+        "requests-by-source": view("requests-by-source", withheld=source_withheld),
         "first-contact": view(
             "first-contact",
-            first_contact,
             extra_labels=FIRST_CONTACT_MEASURES,
             extras=first_contact_measures(figures, shown, k=k),
             withheld=first_withheld,
         ),
-        "contacts": view("contacts", contacts),
-        "topics": view("topics", topics),
-        "referrals": view("referrals", referrals),
-        "check-ins": view("check-ins", check_ins),
-        "exceptions": view("exceptions", exceptions),
-        "incidents": view("incidents", incidents),
-        "team": view("team", team),
     }
-    # The trend shows each month's published total: the same number as that month's own report.
-    trend = [(month, cell(contact_months[month].grand_total, k)) for month in figures.trend_months]
-    return _assemble(figures, audience="leadership", k=k, views=views, trend=trend)
+    for key in tables:
+        if key not in views:
+            views[key] = view(key)
+    return views
+
+
+def publish_for_leadership(figures: Figures, *, k: int, frozen: Mapping[Period, Report] | None = None) -> Report:
+    """A month publishes its summary and the trend; a quarter or a year every table as well.
+
+    Month by month, most breakdowns of a small program are hidden, and a quarter could then show
+    only what none of its three months hides. So breakdowns start at the quarter, which is
+    suppressed on its own, linked to its months only through the summary they publish."""
+    frozen = frozen or {}
+    period = figures.period
+    tables = _month_tables(figures, period, k) if period.grain is Grain.MONTH else _period_tables(figures, k, frozen)
+    tables["team"] = suppress(figures.team, k=k)
+    views = _views(figures, tables, k)
+    # The trend shows each month's published number of contacts: the same as that month's report.
+    trend = [(month, _month_contacts(figures, month, k, frozen)) for month in figures.trend_months]
+    keys = ("trend",) if period.grain is Grain.MONTH else None
+    return _assemble(figures, audience="leadership", k=k, views=views, trend=trend, keys=keys)
 
 
 # --- the team leader ----------------------------------------------------------------------------
@@ -540,14 +689,7 @@ def _bars(view: TableView, key: str, title: str, k: int | None, *, columns: bool
     return bar_chart(key, title, items)
 
 
-def _assemble(
-    figures: Figures,
-    *,
-    audience: Literal["leadership", "team"],
-    k: int | None,
-    views: dict[str, TableView],
-    trend: list[tuple[Period, CellView]],
-) -> Report:
+def _summary(views: Mapping[str, TableView], *, minutes: int, k: int | None) -> tuple[Stat, ...]:
     source, first, contacts, check_ins = (
         views["requests-by-source"],
         views["first-contact"],
@@ -559,8 +701,8 @@ def _assemble(
         received = first.totals_row.total
     contacts_total = contacts.totals_row.total if contacts.totals_row and contacts.totals_row.total else cell(None, k)
     done, planned = check_ins.rows[0].cells[0], check_ins.rows[0].total or cell(None, k)
-    hours, average = _peer_time(contacts_total, figures.minutes)
-    summary = (
+    hours, average = _peer_time(contacts_total, minutes)
+    return (
         Stat.count("Requests received", received),
         Stat.count("Contacts", contacts_total),
         hours,
@@ -568,6 +710,25 @@ def _assemble(
         Stat.count("Check-ins planned", planned),
         Stat.count("Check-ins done", done),
     )
+
+
+def _assemble(
+    figures: Figures,
+    *,
+    audience: Literal["leadership", "team"],
+    k: int | None,
+    views: dict[str, TableView],
+    trend: list[tuple[Period, CellView]],
+    keys: tuple[str, ...] | None = None,
+) -> Report:
+    """The report; ``keys``: the figures to include (all when None)."""
+    source, first, contacts, check_ins = (
+        views["requests-by-source"],
+        views["first-contact"],
+        views["contacts"],
+        views["check-ins"],
+    )
+    summary = _summary(views, minutes=figures.minutes, k=k)
     trend_view = TableView(
         key="trend",
         title=SPECS["trend"].title,
@@ -577,8 +738,8 @@ def _assemble(
         k=k,
     )
 
-    def figure(key: str, *charts: BarChart | LineChart) -> Figure:
-        return Figure(views.get(key, trend_view), SPECS[key].explanation, charts)
+    def figure(key: str, *charts: BarChart | LineChart) -> tuple[str, Figure]:
+        return key, Figure(views.get(key, trend_view), SPECS[key].explanation, charts)
 
     # Planned as a bar of its own: when a few were cancelled, the engine may hide "done" but
     # still show how many were planned.
@@ -586,26 +747,28 @@ def _assemble(
         (check_ins.total_column_label or "Planned", check_ins.rows[0].total or cell(None, k)),
         *zip(check_ins.column_labels, check_ins.rows[0].cells, strict=True),
     ]
+    every = (
+        figure("requests-by-source", _bars(source, "chart-source", "Requests by who asked", k)),
+        figure("first-contact", _bars(first, "chart-urgency", "Requests by urgency", k)),
+        figure(
+            "contacts",
+            _bars(contacts, "chart-mode", "Contacts by how people talked", k),
+            _bars(contacts, "chart-response", "Contacts by kind of help", k, columns=True),
+        ),
+        figure("trend", line_chart("chart-trend", trend_view.title, trend, k=k)),
+        figure("topics", _bars(views["topics"], "chart-topics", "Contacts by topic", k)),
+        figure("referrals", _bars(views["referrals"], "chart-referrals", "Referrals by type", k)),
+        figure("check-ins", bar_chart("chart-check-ins", "Check-ins due in the period", check_in_items)),
+        figure("exceptions"),
+        figure("incidents"),
+        figure("team"),
+    )
+    chosen = tuple(figure for key, figure in every if keys is None or key in keys)
     return Report(
         period=figures.period,
         audience=audience,
         k=k,
         generated_at=timezone.now(),
         summary=summary,
-        figures=(
-            figure("requests-by-source", _bars(source, "chart-source", "Requests by who asked", k)),
-            figure("first-contact", _bars(first, "chart-urgency", "Requests by urgency", k)),
-            figure(
-                "contacts",
-                _bars(contacts, "chart-mode", "Contacts by how people talked", k),
-                _bars(contacts, "chart-response", "Contacts by kind of help", k, columns=True),
-            ),
-            figure("trend", line_chart("chart-trend", trend_view.title, trend, k=k)),
-            figure("topics", _bars(views["topics"], "chart-topics", "Contacts by topic", k)),
-            figure("referrals", _bars(views["referrals"], "chart-referrals", "Referrals by type", k)),
-            figure("check-ins", bar_chart("chart-check-ins", "Check-ins due in the period", check_in_items)),
-            figure("exceptions"),
-            figure("incidents"),
-            figure("team"),
-        ),
+        figures=chosen,
     )

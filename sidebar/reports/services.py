@@ -6,16 +6,18 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
+from django.db import transaction
 from django.http import HttpRequest
 
 from sidebar.audit.models import Action
 from sidebar.audit.services import record
 from sidebar.org.models import Agency
-from sidebar.reports import exports
+from sidebar.reports import exports, frozen
+from sidebar.reports.models import PublishedReport
 from sidebar.reports.periods import Grain, Period, latest_completed
-from sidebar.reports.report import Report, leadership_report
+from sidebar.reports.report import Report, leadership_report, trend_months
 
 Format = Literal["csv", "json", "pdf"]
 CONTENT_TYPES: dict[str, str] = {
@@ -50,6 +52,37 @@ class Export:
     content: bytes
 
 
+def published_report(*, period: Period, agency: Agency) -> Report:
+    """Leadership's report for ``period``, frozen at its first publication.
+
+    The first time leadership views or downloads a period, the suppressed report is stored;
+    from then on that stored report is served, whatever is recorded later. A quarter is
+    published after its months (their summary decides what it may show), a year after its
+    quarters, so each is stored before anything built on it."""
+    stored = PublishedReport.objects.filter(agency=agency, period=str(period)).first()
+    if stored is not None:
+        return cast(Report, frozen.decode(stored.content))
+    parts: dict[Period, Report] = {}
+    if period.grain is Grain.YEAR:
+        for number in range(1, 5):
+            published_report(period=Period(period.year, Grain.QUARTER, number), agency=agency)
+    if period.grain is not Grain.MONTH:
+        for month in period.months():
+            parts[month] = published_report(period=month, agency=agency)
+    earlier = {
+        Period.parse(row.period): cast(Report, frozen.decode(row.content))
+        for row in PublishedReport.objects.filter(agency=agency, period__in=[str(m) for m in trend_months(period)])
+    }
+    report = leadership_report(period, agency=agency, frozen={**earlier, **parts})
+    with transaction.atomic():
+        stored, _ = PublishedReport.objects.get_or_create(
+            agency=agency,
+            period=str(period),
+            defaults={"k": report.k or 0, "published_at": report.generated_at, "content": frozen.encode(report)},
+        )
+    return cast(Report, frozen.decode(stored.content))
+
+
 def export_report(
     *,
     period: Period,
@@ -59,7 +92,7 @@ def export_report(
     request: HttpRequest | None = None,
 ) -> Export:
     """The leadership (suppressed) report for ``period`` as a file, audited."""
-    report = leadership_report(period, agency=agency)
+    report = published_report(period=period, agency=agency)
     content = render(report, fmt=fmt, agency_name=agency.name)
     record(action=Action.EXPORT, actor=actor, object_type="report", object_id=str(period), detail=fmt, request=request)
     return Export(

@@ -112,15 +112,19 @@ __all__ = [
     "CountTable",
     "Position",
     "PublishedTable",
+    "Unpublishable",
     "aggregate",
     "column_margin",
     "extended_values",
     "hidden_positions",
+    "hide_rows",
     "protection_witness",
+    "publish_hiding",
     "row_margin",
     "suppress",
     "suppress_aggregate",
     "suppress_consistent",
+    "suppress_linked",
     "suppress_nothing",
     "unprotected_positions",
     "validate_k",
@@ -391,17 +395,20 @@ _FREE: Cost = (0, 0, 0, 0, 0)
 
 def _cost(values: Sequence[Sequence[int]], position: Position) -> Cost:
     """What hiding a published value costs, compared in order: zeros hidden, grand total hidden,
-    row/column totals hidden, sum of the values hidden, number of values hidden."""
+    number of values hidden, row/column totals among them, sum of the values hidden.
+
+    The number comes before the size: every complementary value is 0 or at least k, and each
+    one hidden is a number leadership could have read (the utility ``make bench`` measures)."""
     n_rows, n_columns = len(values) - 1, len(values[0]) - 1
     row, column = position
     value = values[row][column]
     if value == 0:
-        return (1, 0, 0, 0, 1)
+        return (1, 0, 1, 0, 0)
     if (row, column) == (n_rows, n_columns):
-        return (0, 1, 0, value, 1)
+        return (0, 1, 1, 0, value)
     if row == n_rows or column == n_columns:
-        return (0, 0, 1, value, 1)
-    return (0, 0, 0, value, 1)
+        return (0, 0, 1, 1, value)
+    return (0, 0, 1, 0, value)
 
 
 def _add(a: Cost, b: Cost) -> Cost:
@@ -409,7 +416,11 @@ def _add(a: Cost, b: Cost) -> Cost:
 
 
 def _cheapest_protection(
-    values: Sequence[Sequence[int]], hidden: Collection[Position], target: Position
+    values: Sequence[Sequence[int]],
+    hidden: Collection[Position],
+    target: Position,
+    *,
+    fixed: Collection[Position] = frozenset(),
 ) -> set[Position]:
     """The published positions whose hiding closes the cheapest valid cycle through ``target``
     (Dijkstra over all positions, hidden ones free)."""
@@ -434,6 +445,8 @@ def _cheapest_protection(
             for following, position, step_change in graph.arcs(vertex):
                 if position == target or following in done or not graph.usable(position, step_change):
                     continue
+                if position in fixed and position not in hidden:
+                    continue
                 step = _FREE if position in hidden else _cost(values, position)
                 candidate = _add(cost, step)
                 if following not in distance or candidate < distance[following]:
@@ -450,12 +463,18 @@ def _cheapest_protection(
                 added.append(position)
         if best is None or (distance[goal], order) < (best[0], best[1]):
             best = (distance[goal], order, added)
-    if best is None:  # pragma: no cover - a cycle through the totals always exists (see _protect)
-        raise AssertionError(f"no way to protect {target}")
+    if best is None:  # only when values that must stay shown block every cycle
+        raise Unpublishable(f"no way to protect {target}")
     return set(best[2])
 
 
-def _protect(values: Sequence[Sequence[int]], k: int) -> set[Position]:
+def _protect(
+    values: Sequence[Sequence[int]],
+    k: int,
+    *,
+    fixed: Collection[Position] = frozenset(),
+    forced: Collection[Position] = frozenset(),
+) -> set[Position]:
     """Primary suppression on every extended position, then complementary suppression until all
     hidden values are protected, then pruning of needless complementary cells.
 
@@ -465,14 +484,16 @@ def _protect(values: Sequence[Sequence[int]], k: int) -> set[Position]:
     always finds a cycle, and each round hides at least one more value."""
     n_rows, n_columns = len(values) - 1, len(values[0]) - 1
     positions = [(r, c) for r in range(n_rows + 1) for c in range(n_columns + 1)]
-    primary = {p for p in positions if 0 < values[p[0]][p[1]] < k}
+    primary = {p for p in positions if 0 < values[p[0]][p[1]] < k} | set(forced)
+    if primary & set(fixed):
+        raise Unpublishable("a value that must be shown is small")
     hidden = set(primary)
     while True:
         exposed = unprotected_positions(values, hidden)
         if not exposed:
             break
         target = min(exposed, key=lambda p: (values[p[0]][p[1]], p))  # smallest first
-        hidden |= _cheapest_protection(values, hidden, target)
+        hidden |= _cheapest_protection(values, hidden, target, fixed=fixed)
     for position in sorted(hidden - primary, key=lambda p: (_cost(values, p), p), reverse=True):
         trial = hidden - {position}
         if not unprotected_positions(values, trial):
@@ -521,10 +542,59 @@ def _counted(published: PublishedTable) -> PublishedTable:
     return replace(published, hidden_count=hidden_count)
 
 
-def _hidden(table: CountTable, k: int) -> frozenset[Position]:
+def _small_rows(table: CountTable, k: int) -> set[Position]:
+    """Every cell of a row whose total is 1..k−1, zeros included (the row rule): a row about a
+    group smaller than k tells nothing, not even where its few members are *not*."""
+    n_columns = len(table.column_labels)
+    return {(r, c) for r, row in enumerate(table.cells) if 0 < sum(row) < k for c in range(n_columns)}
+
+
+def _hidden(
+    table: CountTable,
+    k: int,
+    *,
+    fixed: Collection[Position] = frozenset(),
+    forced: Collection[Position] = frozenset(),
+) -> frozenset[Position]:
     if not table.totals_are_sums:
         return frozenset((r, c) for r, row in enumerate(table.cells) for c, value in enumerate(row) if 0 < value < k)
-    return frozenset(_protect(extended_values(table), k))
+    # The row rule's zeros are hidden like small values, and protected like them: a hidden zero
+    # that a shown total of 0 gives back would tell as much as a zero shown.
+    hidden = _protect(extended_values(table), k, fixed=fixed, forced={*forced, *_small_rows(table, k)})
+    if hidden & set(fixed):
+        raise Unpublishable("the row rule hides a value that must be shown")
+    return frozenset(hidden)
+
+
+class Unpublishable(ValueError):
+    """The table cannot be protected while the values it must show stay shown."""
+
+
+def suppress_linked(
+    table: CountTable, *, k: int, fixed: Collection[Position] = frozenset(), forced: Collection[Position] = frozenset()
+) -> PublishedTable:
+    """Like :func:`suppress`, for a table linked to figures already published elsewhere:
+    ``fixed`` positions stay shown (another publication gives them away anyway, so hiding them
+    protects nothing) and ``forced`` positions are hidden (showing them would let a value hidden
+    elsewhere be worked out). Raises :class:`Unpublishable` when no protection avoids ``fixed``."""
+    validate_k(k)
+    return _publish(table, _hidden(table, k, fixed=fixed, forced=forced), k)
+
+
+def publish_hiding(table: CountTable, hidden: Collection[Position], *, k: int) -> PublishedTable:
+    """``table`` with exactly the extended positions ``hidden`` hidden (an aggregate hiding the
+    union of what its parts hide)."""
+    validate_k(k)
+    return _publish(table, hidden, k)
+
+
+def hide_rows(published: PublishedTable, rows: Collection[int]) -> PublishedTable:
+    """Hide whole rows, zeros included, of a table whose totals are not sums (no total can give
+    a hidden row back)."""
+    if published.totals_are_sums:
+        raise ValueError(f"{published.title!r}: hide rows of additive tables through the engine.")
+    cells = tuple(tuple(None for _ in row) if index in rows else row for index, row in enumerate(published.cells))
+    return _counted(replace(published, cells=cells))
 
 
 def suppress(table: CountTable, *, k: int) -> PublishedTable:

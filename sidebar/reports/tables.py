@@ -1,7 +1,7 @@
 """Tables as every output shows them — the page, the printable report, CSV, JSON and PDF.
 
 A ``TableView`` is built from the suppression engine's ``PublishedTable``: for leadership
-hidden cells stay hidden and read "fewer than k"; for the team leader the table comes from
+hidden cells stay hidden and read "hidden"; for the team leader the table comes from
 ``suppress_nothing`` (exact counts). Nothing downstream of this module sees an unsuppressed
 leadership number.
 """
@@ -21,17 +21,23 @@ def count_text(value: int) -> str:
 @dataclass(frozen=True)
 class CellView:
     value: int | None  # None: hidden
-    text: str  # what a reader sees: "1,204", "fewer than 5"
-    short: str  # for CSV and compact places: "1204", "<5"
+    text: str  # what a reader sees: "1,204", "hidden"
+    short: str  # for CSV and compact places: "1204", "hidden"
 
     @property
     def hidden(self) -> bool:
         return self.value is None
 
 
+HIDDEN = "hidden"
+
+
 def cell(value: int | None, k: int | None) -> CellView:
+    """A hidden number reads "hidden", never "fewer than k": many are hidden only so that
+    another cannot be worked out (complementary suppression), and those are often large. Telling
+    the two apart would also give a reader bounds that help to work hidden numbers out."""
     if value is None:
-        return CellView(None, f"fewer than {k}", f"<{k}")
+        return CellView(None, HIDDEN, HIDDEN)
     return CellView(value, count_text(value), str(value))
 
 

@@ -18,7 +18,7 @@ from sidebar.org.models import Agency
 from sidebar.reports import services
 from sidebar.reports.exports import suppression_note
 from sidebar.reports.periods import Grain, Period, completed_choices, last_periods
-from sidebar.reports.report import leadership_report, team_report
+from sidebar.reports.report import team_report
 
 
 def _agency(request: HttpRequest) -> Agency:
@@ -47,7 +47,7 @@ def _choices(selected: Period, offered: dict[Grain, list[Period]]) -> list[tuple
 def _leadership_page(request: HttpRequest, template: str) -> HttpResponse:
     today = timezone.localdate()
     period, error = _leadership_period(request, today)
-    report = leadership_report(period, agency=_agency(request))
+    report = services.published_report(period=period, agency=_agency(request))
     context: dict[str, Any] = {
         "report": report,
         "period_error": error,

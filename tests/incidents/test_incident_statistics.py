@@ -12,9 +12,10 @@ from django.utils import timezone
 from sidebar.incidents import services
 from sidebar.incidents.models import GroupSession, Incident
 from sidebar.org.selectors import current_agency
-from sidebar.reports.periods import Period
+from sidebar.reports.periods import Grain, Period
 from sidebar.reports.report import leadership_report, team_report
 from sidebar.support import services as support
+from sidebar.support.models import Contact
 from tests.factories import Cast, UnitFactory, make_account, make_peer
 
 pytestmark = pytest.mark.django_db
@@ -83,12 +84,12 @@ def test_people_contacts_hours_and_sessions_by_incident_type(cast: Cast) -> None
     assert incident_row(exact, "Officer-involved shooting") == ["6", "2", "3", "1"]
     assert incident_row(exact, "Mutual aid to another agency") == ["0", "1", "5", "0"]
 
-    # Leadership: the same figure, every count from 1 to k−1 hidden (k = 5 here).
-    suppressed = leadership_report(period, agency=current_agency())
-    assert incident_row(suppressed, "Officer-involved shooting") == [
-        "6",
-        "fewer than 5",
-        "fewer than 5",
-        "fewer than 5",
-    ]
-    assert incident_row(suppressed, "Mutual aid to another agency") == ["0", "fewer than 5", "5", "0"]
+    # Leadership: the same figure by quarter (months publish only their summary), counted as
+    # recorded by the end of each month, every count from 1 to k−1 hidden (k = 5 here), and a
+    # row about fewer than k people (one mutual-aid request) hidden whole, zeros included.
+    Contact.objects.update(created_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(18))))
+    quarter = Period.containing(LAST_MONTH, Grain.QUARTER)
+    suppressed = leadership_report(quarter, agency=current_agency())
+    # (the session was entered today, after its month ended: it counts nowhere for leadership)
+    assert incident_row(suppressed, "Officer-involved shooting") == ["6", "hidden", "hidden", "0"]
+    assert incident_row(suppressed, "Mutual aid to another agency") == ["hidden"] * 4

@@ -111,6 +111,8 @@ def build_program(*, months: list[Period] | None = None, seed: int = 6) -> Progr
                     )
                 )
         Contact.objects.bulk_create(contacts)
+        for day in {contact.date for contact in contacts}:  # recorded the evening of the contact
+            Contact.objects.filter(date=day).update(created_at=_local(day, 20, zone))
         check_ins = []
         for kind, count in CHECK_INS.items():
             for n in range(count):
