@@ -66,6 +66,21 @@ SIDEBAR_MASTER_KEYS = _master_keys(
     env_str("SIDEBAR_MASTER_KEY") if PRODUCTION else env_str("SIDEBAR_MASTER_KEY", _NON_PRODUCTION_MASTER_KEY)
 )
 
+# The key store holds the epoch keys that wrap every data key (sidebar/vault/keystore.py). It is
+# never the database, and never backed up: destroying an epoch key is what makes a shredded
+# identity unrecoverable from the database's files, WAL, replicas and dumps. Every web and
+# worker host must see the same store. An epoch lasts SIDEBAR_EPOCH_DAYS; its key is destroyed
+# at its end (live keys move on first), so "due" becomes "unrecoverable" within that many days
+# and one hourly run — at most 6, so that the promise of at most 7 days holds.
+SIDEBAR_KEY_STORE = (
+    env_str("SIDEBAR_KEY_STORE")
+    if PRODUCTION
+    else env_str("SIDEBAR_KEY_STORE", f"file://{BASE_DIR / 'var' / f'{SIDEBAR_MODE}-keys'}")
+)
+SIDEBAR_EPOCH_DAYS = env_int("SIDEBAR_EPOCH_DAYS", 6, minimum=1)
+if SIDEBAR_EPOCH_DAYS > 6:
+    raise ImproperlyConfigured(f"SIDEBAR_EPOCH_DAYS must be at most 6 (got {SIDEBAR_EPOCH_DAYS}).")
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [] if PRODUCTION else ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 

@@ -20,7 +20,7 @@ def master_keys_open_live_data_keys(app_configs: Any = None, **kwargs: Any) -> l
     return [
         Error(
             problem,
-            hint="Set SIDEBAR_MASTER_KEY to the key(s) this database was written with. Without them, no identity can be read.",
+            hint="Set SIDEBAR_MASTER_KEY and SIDEBAR_KEY_STORE to the keys and key store this database was written with. Without them, no identity can be read.",
             id="vault.E001",
         )
         for problem in problems

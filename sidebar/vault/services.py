@@ -1,4 +1,5 @@
-"""The vault's use cases: create a key, seal and reveal identity, shred, rotate, report.
+"""The vault's use cases: create a key, seal and reveal identity, shred, move data keys from
+ending epochs and destroy those epochs' keys, adopt keys from before epochs, rotate, report.
 
 Every reveal writes an audit event in the same transaction; there is no way to read a sealed
 value that skips it.
@@ -22,7 +23,8 @@ from django.utils import timezone
 from sidebar.audit.models import Action
 from sidebar.audit.services import record
 from sidebar.vault import crypto
-from sidebar.vault.models import DataKey, SealedValue
+from sidebar.vault.keystore import EpochKeyMissing, FileKeyStore, KeyStore, key_store
+from sidebar.vault.models import DataKey, Epoch, SealedValue
 
 # The only identifying values the vault accepts, with the plain words the privacy page uses.
 IDENTITY_FIELDS: dict[str, str] = {
@@ -64,9 +66,66 @@ def _wrap_context(data_key: DataKey) -> bytes:
     return f"sidebar.datakey:{data_key.pk}".encode()
 
 
+# --- epochs ---------------------------------------------------------------------------------
+# Epochs follow a fixed grid (not the moment of the first request), so an epoch's start says
+# nothing about when anyone asked.
+_GRID_ORIGIN = datetime.datetime(2000, 1, 3, tzinfo=datetime.UTC)  # a Monday
+
+
+def epoch_length() -> datetime.timedelta:
+    return datetime.timedelta(days=settings.SIDEBAR_EPOCH_DAYS)
+
+
+def unrecoverable_within() -> datetime.timedelta:
+    """The worst case between "due for shredding" and "no copy anywhere can be opened": the
+    data key sits in the epoch current when it became due, whose key the hourly job destroys
+    at most one epoch and one run later (the privacy page and docs/privacy.md state it)."""
+    return epoch_length() + SCHEDULE_INTERVAL
+
+
+SCHEDULE_INTERVAL = datetime.timedelta(hours=1)  # how often sidebar/schedules.py runs the epoch job
+
+
+def current_epoch(*, now: datetime.datetime | None = None) -> Epoch:
+    """The epoch whose key wraps new data keys now, created (row and key) when there is none.
+    Two hosts creating one at the same moment make two epochs: harmless, both end on time."""
+    now = now or timezone.now()
+    epoch = (
+        Epoch.objects.filter(destroyed_at__isnull=True, starts_at__lte=now, ends_at__gt=now)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if epoch is None:
+        length = epoch_length()
+        starts_at = _GRID_ORIGIN + ((now - _GRID_ORIGIN) // length) * length
+        epoch = Epoch.objects.create(starts_at=starts_at, ends_at=starts_at + length)
+        key_store().create(epoch.key_name)
+    return epoch
+
+
+def _lock_current_epoch() -> Epoch:
+    """The current epoch, locked against its destruction until the caller commits, so a data
+    key is never wrapped under a key that the epoch job is about to destroy."""
+    for _attempt in range(3):
+        epoch = current_epoch()
+        locked = Epoch.objects.select_for_update(no_key=True).filter(pk=epoch.pk, destroyed_at__isnull=True).first()
+        if locked is not None:
+            return locked
+    raise RuntimeError("no live epoch could be locked")  # pragma: no cover (needs three races in a row)
+
+
 def _unwrap(data_key: DataKey) -> bytes:
     if data_key.wrapped is None:
         raise IdentityUnavailable("this identity was shredded")
+    if data_key.epoch_id is not None:
+        try:
+            return key_store().unwrap(
+                data_key.epoch_id.hex, bytes(data_key.wrapped), associated_data=_wrap_context(data_key)
+            )
+        except crypto.DecryptionFailed as exc:
+            raise EpochKeyMissing(
+                f"the key store's key for epoch {data_key.epoch_id.hex} is not the one that wrapped data key {data_key.pk}"
+            ) from exc
     master = settings.SIDEBAR_MASTER_KEYS.get(data_key.master_key_id)
     if master is None:
         raise MasterKeyMissing(
@@ -81,24 +140,68 @@ def _unwrap(data_key: DataKey) -> bytes:
         ) from exc
 
 
-def _tag(master: bytes, account_id: Any) -> str:
+def _legacy_tag(master: bytes, account_id: Any) -> str:
     tag_key = hmac.new(master, b"sidebar.holder-tag.v1", hashlib.sha256).digest()
     return hmac.new(tag_key, str(account_id).encode(), hashlib.sha256).hexdigest()
 
 
+def _tag(data_key: bytes, account_id: Any) -> str:
+    """The holder tag of one request: keyed by that request's own data key, so it differs from
+    request to request, and after shredding nothing (not the master key) can recompute it."""
+    tag_key = hmac.new(data_key, b"sidebar.holder-tag.v2", hashlib.sha256).digest()
+    return hmac.new(tag_key, str(account_id).encode(), hashlib.sha256).hexdigest()
+
+
 def holder_tags(account_id: Any) -> list[str]:
-    """The tags ``account_id`` may appear under: one per configured master key, so that requests
-    tagged before a rotation are still found while the old key is configured."""
-    return [_tag(master, account_id) for master in settings.SIDEBAR_MASTER_KEYS.values()]
+    """The tags of ``account_id``'s live requests (use as ``data_key__holder_tag__in``). Each
+    tag needs its own data key, so this unwraps every live tagged key: a few microseconds each.
+    Keys not yet moved to epochs (``vault adopt-epochs``) still carry a tag per master key."""
+    tags = [_legacy_tag(master, account_id) for master in settings.SIDEBAR_MASTER_KEYS.values()]
+    tagged = DataKey.objects.filter(wrapped__isnull=False, epoch__isnull=False).exclude(holder_tag="")
+    store = _CachingStore(key_store())
+    for data_key in tagged.only("pk", "wrapped", "epoch_id", "holder_tag").iterator(chunk_size=1000):
+        if data_key.epoch_id is None or data_key.wrapped is None:  # excluded by the query
+            continue
+        try:
+            plain = store.unwrap(
+                data_key.epoch_id.hex, bytes(data_key.wrapped), associated_data=_wrap_context(data_key)
+            )
+        except (EpochKeyMissing, crypto.DecryptionFailed):
+            continue  # reported by the start-up check, not here
+        if hmac.compare_digest(_tag(plain, account_id), data_key.holder_tag):
+            tags.append(data_key.holder_tag)
+    return tags
 
 
+class _CachingStore:
+    """Reads each epoch's key once per call of ``holder_tags`` (never kept beyond it)."""
+
+    def __init__(self, store: KeyStore) -> None:
+        self.store = store
+        self.keys: dict[str, bytes | None] = {}
+
+    def unwrap(self, name: str, token: bytes, *, associated_data: bytes) -> bytes:
+        if isinstance(self.store, FileKeyStore):
+            if name not in self.keys:
+                try:
+                    self.keys[name] = self.store.key(name)
+                except EpochKeyMissing:
+                    self.keys[name] = None
+            key = self.keys[name]
+            if key is None:
+                raise EpochKeyMissing(name)
+            return crypto.decrypt(key, token, associated_data=associated_data)
+        return self.store.unwrap(name, token, associated_data=associated_data)
+
+
+@transaction.atomic
 def create_key(*, holder: Any = None) -> DataKey:
-    """A fresh random 256-bit data key, stored only wrapped by the current master key; ``holder``
+    """A fresh random 256-bit data key, stored only wrapped by the current epoch's key; ``holder``
     (an account) can later find it through ``holder_tags`` until it is shredded."""
-    key_id, master = _current_master()
-    data_key = DataKey(holder_tag=_tag(master, holder.pk) if holder is not None else "")
-    data_key.wrapped = crypto.encrypt(master, crypto.new_key(), associated_data=_wrap_context(data_key))
-    data_key.master_key_id = key_id
+    epoch = _lock_current_epoch()
+    plain = crypto.new_key()
+    data_key = DataKey(epoch=epoch, holder_tag=_tag(plain, holder.pk) if holder is not None else "")
+    data_key.wrapped = key_store().wrap(epoch.key_name, plain, associated_data=_wrap_context(data_key))
     data_key.save(force_insert=True)
     return data_key
 
@@ -174,20 +277,20 @@ def shred(*, key: DataKey, actor: Any = None, reason: str = "retention") -> None
 
 
 def reclaim_deleted_bytes() -> None:
-    """After a shredding commits, make the database forget the old bytes now rather than some
-    day: SQLite keeps recent pages in its write-ahead log until a checkpoint truncates it;
-    PostgreSQL keeps dead row versions until VACUUM. (Backups taken before remain: see
-    docs/deploy.md on backup retention.)"""
+    """After a shredding commits, SQLite can forget the old bytes at once (secure_delete zeroes
+    freed pages; a checkpoint empties its write-ahead log). Nothing like it is relied on for
+    PostgreSQL, where dead row versions, the WAL and replicas keep copies for as long as they
+    like (and VACUUM needs the tables' owner): there the copies become useless when their
+    epoch's key is destroyed (``rotate_epochs``)."""
     from django.db import DatabaseError, connection
 
+    if connection.vendor != "sqlite":
+        return
     try:
         with connection.cursor() as cursor:
-            if connection.vendor == "sqlite":
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            elif connection.vendor == "postgresql" and not connection.in_atomic_block:
-                cursor.execute("VACUUM vault_datakey, vault_sealedvalue")
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     except DatabaseError:
-        logger.warning("could not reclaim the bytes of shredded keys now; the database will later")
+        logger.warning("could not checkpoint SQLite's write-ahead log now; it will be later")
 
 
 def schedule_shredding(*, key: DataKey, closed_at: datetime.datetime, retention_days: int) -> None:
@@ -207,13 +310,109 @@ def shred_due(*, now: datetime.datetime | None = None) -> int:
     return count
 
 
+@dataclass(frozen=True)
+class EpochRun:
+    shredded: int
+    rewrapped: int
+    destroyed: int
+
+
+ORPHAN_GRACE = datetime.timedelta(days=1)
+
+
+def rotate_epochs(*, now: datetime.datetime | None = None) -> EpochRun:
+    """The epoch job (hourly, idempotent): shred what is due; then for every epoch that has
+    ended, move its live data keys to the current epoch (requests still open, or closed but
+    not yet due, keep their identity) and destroy its key. Also destroys keys the store holds
+    for no live epoch: a crash between the two steps, or an epoch created in a transaction that
+    rolled back (whose rows may still sit in the WAL) — those after a day's grace, measured on
+    the clock, since a key may belong to a transaction that has not committed yet."""
+    now = now or timezone.now()
+    shredded = shred_due(now=now)
+    store = key_store()
+    current = current_epoch(now=now)
+    rewrapped = destroyed = 0
+    for epoch in Epoch.objects.filter(destroyed_at__isnull=True, ends_at__lte=now).exclude(pk=current.pk):
+        with transaction.atomic():
+            if not Epoch.objects.select_for_update().filter(pk=epoch.pk, destroyed_at__isnull=True).exists():
+                continue  # another worker got there first
+            for data_key in DataKey.objects.select_for_update().filter(epoch=epoch, wrapped__isnull=False):
+                if data_key.shred_after is not None and data_key.shred_after <= now:
+                    shred(key=data_key, reason="retention")
+                    shredded += 1
+                    continue
+                try:
+                    plain = _unwrap(data_key)
+                except EpochKeyMissing:
+                    # A database restored from before this epoch's key was destroyed: the
+                    # identity is already unrecoverable, as promised; say so in the database too.
+                    shred(key=data_key, reason="epoch key destroyed")
+                    shredded += 1
+                    continue
+                data_key.wrapped = store.wrap(current.key_name, plain, associated_data=_wrap_context(data_key))
+                data_key.epoch = current
+                data_key.save(update_fields=["wrapped", "epoch"])
+                rewrapped += 1
+            Epoch.objects.filter(pk=epoch.pk).update(destroyed_at=now)
+            record(
+                action=Action.MASTER_KEY_ROTATED,
+                obj=epoch,
+                detail=f"epoch key destroyed; moved to {current.key_name[:8]}",
+            )
+        store.destroy(epoch.key_name)  # only after the move committed
+        destroyed += 1
+    live = {epoch.key_name for epoch in Epoch.objects.filter(destroyed_at__isnull=True)}
+    known = {pk.hex for pk in Epoch.objects.values_list("pk", flat=True)}
+    settled = timezone.now() - ORPHAN_GRACE
+    for name, created in store.names().items():
+        if name not in live and (name in known or created < settled):
+            store.destroy(name)
+            destroyed += 1
+    return EpochRun(shredded=shredded, rewrapped=rewrapped, destroyed=destroyed)
+
+
+def adopt_epochs(*, actor: Any = None) -> int:
+    """Move data keys written before epochs (wrapped by a master key) under the current epoch,
+    with per-request holder tags. Their old master-wrapped copies stay in the database's files
+    and backups: after this, replace the master key (``vault rotate``) and destroy the old one."""
+    from django.contrib.auth import get_user_model
+
+    legacy = DataKey.objects.filter(wrapped__isnull=False, epoch__isnull=True)
+    if not legacy.exists():
+        return 0
+    accounts = {}
+    if legacy.exclude(holder_tag="").exists():
+        for account_id in get_user_model().objects.values_list("pk", flat=True).iterator(chunk_size=2000):
+            for master in settings.SIDEBAR_MASTER_KEYS.values():
+                accounts[_legacy_tag(master, account_id)] = account_id
+    moved = 0
+    with transaction.atomic():
+        epoch = _lock_current_epoch()
+        store = key_store()
+        for data_key in legacy.select_for_update().iterator(chunk_size=500):
+            plain = _unwrap(data_key)
+            holder = accounts.get(data_key.holder_tag)
+            data_key.holder_tag = _tag(plain, holder) if holder is not None else ""
+            data_key.wrapped = store.wrap(epoch.key_name, plain, associated_data=_wrap_context(data_key))
+            data_key.epoch, data_key.master_key_id = epoch, ""
+            data_key.save(update_fields=["wrapped", "epoch", "master_key_id", "holder_tag"])
+            moved += 1
+        record(action=Action.MASTER_KEY_ROTATED, actor=actor, object_type="vault.datakey", detail=f"adopted={moved}")
+    return moved
+
+
 @transaction.atomic
 def rotate(*, actor: Any = None) -> int:
-    """Re-wrap every live data key with the current (first) master key. Afterwards the older
+    """Re-wrap every live data key still wrapped by an older master key with the current (first)
+    one (only keys from before epochs are wrapped by a master key at all). Afterwards the older
     master keys can be removed from SIDEBAR_MASTER_KEY."""
     key_id, master = _current_master()
     rewrapped = 0
-    live = DataKey.objects.select_for_update().filter(wrapped__isnull=False).exclude(master_key_id=key_id)
+    live = (
+        DataKey.objects.select_for_update()
+        .filter(wrapped__isnull=False, epoch__isnull=True)
+        .exclude(master_key_id=key_id)
+    )
     for data_key in live.iterator(chunk_size=500):
         plain = _unwrap(data_key)
         data_key.wrapped = crypto.encrypt(master, plain, associated_data=_wrap_context(data_key))
@@ -230,30 +429,56 @@ class VaultStatus:
     shredded: int
     due: int
     by_master_key: dict[str, int]
+    live_epochs: int
+    destroyed_epochs: int
 
 
 def status(*, now: datetime.datetime | None = None) -> VaultStatus:
     now = now or timezone.now()
     live = DataKey.objects.filter(wrapped__isnull=False)
-    by_master = dict(live.values_list("master_key_id").annotate(n=models.Count("pk")).values_list("master_key_id", "n"))
+    legacy = live.filter(epoch__isnull=True)
+    by_master = dict(
+        legacy.values_list("master_key_id").annotate(n=models.Count("pk")).values_list("master_key_id", "n")
+    )
     return VaultStatus(
         live=live.count(),
         shredded=DataKey.objects.filter(wrapped__isnull=True).count(),
         due=live.filter(shred_after__lte=now).count(),
         by_master_key=by_master,
+        live_epochs=Epoch.objects.filter(destroyed_at__isnull=True).count(),
+        destroyed_epochs=Epoch.objects.filter(destroyed_at__isnull=False).count(),
     )
 
 
-def master_key_problems() -> list[str]:
-    """Why the configured master keys cannot open the live data keys, if they cannot: one
-    sample key per master key id is unwrapped, which catches a missing and a wrong key."""
+def master_key_problems(*, now: datetime.datetime | None = None) -> list[str]:
+    """Why the deployment's keys cannot open the live data keys and secrets, if they cannot
+    (a missing or wrong SIDEBAR_MASTER_KEY, a key store that is not this database's): one
+    sample per master key id and per live epoch is unwrapped."""
+    from sidebar.vault.secrets import secret_problems
+
     problems = []
-    for key_id in DataKey.objects.filter(wrapped__isnull=False).values_list("master_key_id", flat=True).distinct():
-        sample = DataKey.objects.filter(wrapped__isnull=False, master_key_id=key_id).first()
+    for key_id in (
+        DataKey.objects.filter(wrapped__isnull=False, epoch__isnull=True)
+        .values_list("master_key_id", flat=True)
+        .distinct()
+    ):
+        sample = DataKey.objects.filter(wrapped__isnull=False, epoch__isnull=True, master_key_id=key_id).first()
         if sample is None:
             continue
         try:
             _unwrap(sample)
         except MasterKeyMissing as exc:
             problems.append(str(exc))
+    # Only epochs that have not ended: an ended one whose key is gone is a database restored
+    # from before its destruction, which the epoch job settles by shredding (docs/deploy.md).
+    live_epochs = DataKey.objects.filter(wrapped__isnull=False, epoch__ends_at__gt=now or timezone.now())
+    for epoch_id in live_epochs.values_list("epoch_id", flat=True).distinct():
+        sample = DataKey.objects.filter(wrapped__isnull=False, epoch_id=epoch_id).first()
+        if sample is None:
+            continue
+        try:
+            _unwrap(sample)
+        except EpochKeyMissing as exc:
+            problems.append(f"{exc} (is SIDEBAR_KEY_STORE the same on every host?)")
+    problems.extend(secret_problems())
     return problems

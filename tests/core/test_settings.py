@@ -23,6 +23,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
         SIDEBAR_MASTER_KEY="k1:" + base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
         ALLOWED_HOSTS="sidebar.example.gov",
         DATABASE_URL=f"sqlite:///{tmp_path}/deploy.sqlite3",
+        SIDEBAR_KEY_STORE=f"file://{tmp_path}/keys",
     )
     env.update(overrides)
     return env
@@ -47,6 +48,8 @@ def test_check_deploy_reports_no_warnings_with_production_settings(tmp_path):
         ({"SECRET_KEY": "short"}, "at least 50 characters"),
         ({"SIDEBAR_MASTER_KEY": ""}, "SIDEBAR_MASTER_KEY"),
         ({"SIDEBAR_MASTER_KEY": "k1:dG9vLXNob3J0"}, "must decode to 32 bytes"),
+        ({"SIDEBAR_KEY_STORE": ""}, "SIDEBAR_KEY_STORE"),
+        ({"SIDEBAR_EPOCH_DAYS": "7"}, "SIDEBAR_EPOCH_DAYS must be at most 6"),
         ({"SIDEBAR_MODE": "staging"}, "SIDEBAR_MODE must be one of"),
         ({"DATABASE_URL": "mysql://root@localhost/sidebar"}, "DATABASE_URL must start with"),
         (

@@ -10,6 +10,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
@@ -59,6 +60,8 @@ class ProductionServer:
             "SIDEBAR_MODE": "production",
             "SECRET_KEY": self.secret_key,
             "SIDEBAR_MASTER_KEY": self.master_key,
+            # epoch keys, shared by gunicorn and every manage.py command of this database
+            "SIDEBAR_KEY_STORE": f"file://{tempfile.gettempdir()}/{self.database}-keys",
             "DATABASE_URL": f"postgres://{role or self.app_role}@127.0.0.1:5432/{self.database}",
             "ALLOWED_HOSTS": "127.0.0.1",
             # A closed test on loopback: no TLS proxy in front (docs/deploy.md, SIDEBAR_HTTPS).

@@ -13,6 +13,7 @@ from django.utils import timezone
 from sidebar.audit.models import Action, AuditEvent
 from sidebar.vault import crypto, services
 from sidebar.vault.models import DataKey, SealedValue
+from tests.vault.legacy import legacy_key
 
 pytestmark = pytest.mark.django_db
 
@@ -94,9 +95,10 @@ def test_no_nonce_repeats_over_ten_thousand_encryptions():
 
 
 def test_rotation_keeps_every_live_identity_readable_and_the_old_key_can_go(settings, cast):
+    """Data keys from before epochs (wrapped by a master key) survive a master key rotation."""
     old, new = master("old"), master("new")
     settings.SIDEBAR_MASTER_KEYS = settings_keys(old)
-    keys = [services.create_key() for _ in range(5)]
+    keys = [legacy_key() for _ in range(5)]
     for n, data_key in enumerate(keys):
         services.store(key=data_key, owner=("support.request", n), values={"name": f"Person {n}"})
     services.shred(key=keys[0])
@@ -112,7 +114,8 @@ def test_rotation_keeps_every_live_identity_readable_and_the_old_key_can_go(sett
         }
 
 
-def test_a_missing_or_wrong_master_key_is_reported(settings, key):
+def test_a_missing_or_wrong_master_key_is_reported(settings):
+    key = legacy_key()
     settings.SIDEBAR_MASTER_KEYS = settings_keys(master("other"))
     assert "not in SIDEBAR_MASTER_KEY" in services.master_key_problems()[0]
     key_id = key.master_key_id
