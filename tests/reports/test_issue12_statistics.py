@@ -65,7 +65,9 @@ def test_a_contact_back_dated_before_its_period_was_first_shown_counts_nowhere(p
     _back_dated_contact(program, program.months[0].start + datetime.timedelta(days=3))
     text = chief.get(f"/reports/export.csv?period={quarter}").content.decode()
     assert "Contacts,126" in text  # 3 × 42 recorded in time; the late one is left out
-    assert all(m == chief.get(f"/reports/export.csv?period={p}").content for m, p in zip(months, program.months, strict=True))
+    assert all(
+        m == chief.get(f"/reports/export.csv?period={p}").content for m, p in zip(months, program.months, strict=True)
+    )
 
 
 def _injured(program, *, talked: bool) -> str:
