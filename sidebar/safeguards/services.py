@@ -18,12 +18,14 @@ from sidebar.accounts.models import User
 from sidebar.accounts.roles import Role
 from sidebar.audit.models import Action
 from sidebar.audit.services import record
+from sidebar.org.selectors import current_agency
 from sidebar.safeguards import selectors
 from sidebar.safeguards.models import ConfidentialityException, Disclosure, PolicyDocument, Signature
 from sidebar.support import notify
 from sidebar.support.categories import ExceptionCategory
 from sidebar.support.models import SupportRequest
 from sidebar.vault import services as vault
+from sidebar.vault.models import DataKey
 
 NOTE_MAX_LENGTH = 280
 Status = ConfidentialityException.Status
@@ -140,6 +142,8 @@ def raise_exception(
         raise SafeguardError("Only the peer supporting this request, or the team leader, can raise an exception on it.")
     exception = ConfidentialityException.objects.create(request=support_request, category=category, raised_by=by)
     _step(exception, "raised", by, request)
+    vault.hold(key=support_request.data_key)
+    _step(exception, "identity held", by, request)
     notify.after_commit(
         _emails_of(Role.CLINICAL_ADVISOR, Role.TEAM_LEADER, exclude=by),
         _path(exception),
@@ -186,6 +190,13 @@ def decide(
     locked.status = Status.DECIDED
     locked.save(update_fields=["decision", "decided_by", "decided_at", "status"])
     _step(locked, "decided", by, request)
+    waiting = ConfidentialityException.objects.filter(
+        request_id=locked.request_id, status__in=(Status.OPEN, Status.ADVISED)
+    )
+    if not waiting.exists():  # the last exception about the request: the hold ends
+        data_key = DataKey.objects.select_for_update().get(support_request__pk=locked.request_id)
+        vault.release_hold(key=data_key, retention_days=current_agency().identity_retention_days)
+        _step(locked, "hold released", by, request)
     return locked
 
 

@@ -48,6 +48,9 @@ class DataKey(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     shred_after = models.DateTimeField(null=True, blank=True, help_text="Set when the request closes.")
     shredded_at = models.DateTimeField(null=True, blank=True)
+    # A confidentiality exception about the request is being considered: nobody and nothing
+    # shreds the identity until it is decided (then the retention period starts again).
+    held = models.BooleanField(default=False)
     # HMAC of the sending account's id under a key derived from this data key (so each request
     # has its own tag, and no key that outlives shredding can recompute it): lets the sender list
     # their own requests without the database saying who they are. Cleared by shredding.

@@ -45,6 +45,10 @@ class IdentityUnavailable(Exception):
     """The identity was shredded (or the record is not what it claims to be)."""
 
 
+class IdentityHeld(Exception):
+    """The identity is held while a confidentiality exception is considered: it cannot be shredded."""
+
+
 class MasterKeyMissing(Exception):
     """A data key is wrapped by a master key this deployment was not given."""
 
@@ -269,6 +273,8 @@ def shred(*, key: DataKey, actor: Any = None, reason: str = "retention") -> None
     """Destroy the data key and every value sealed under it. Irreversible by design."""
     if key.is_shredded:
         return
+    if DataKey.objects.filter(pk=key.pk, held=True).exists():
+        raise IdentityHeld("A confidentiality exception holds this identity until it is decided.")
     SealedValue.objects.filter(key=key).delete()
     DataKey.objects.filter(pk=key.pk).update(wrapped=None, master_key_id="", holder_tag="", shredded_at=timezone.now())
     key.wrapped, key.master_key_id, key.holder_tag = None, "", ""
@@ -299,10 +305,31 @@ def schedule_shredding(*, key: DataKey, closed_at: datetime.datetime, retention_
     key.save(update_fields=["shred_after"])
 
 
-def shred_due(*, now: datetime.datetime | None = None) -> int:
-    """Shred every identity whose retention has run out. Idempotent: run it as often as you like."""
+def hold(*, key: DataKey) -> None:
+    """Keep the identity while a confidentiality exception about it is considered: no shredding,
+    whatever the retention says or anyone asks. The caller audits it (the exception's steps)."""
+    DataKey.objects.filter(pk=key.pk, shredded_at__isnull=True).update(held=True)
+    key.held = True
+
+
+def release_hold(*, key: DataKey, retention_days: int, now: datetime.datetime | None = None) -> None:
+    """End the hold once the exception is decided. A request closed meanwhile keeps its identity
+    for the retention period counted from now: the clock restarts, so a disclosure decided today
+    can still be recorded about a person who can still be identified."""
     now = now or timezone.now()
-    due = DataKey.objects.filter(shredded_at__isnull=True, shred_after__lte=now)
+    fields: dict[str, Any] = {"held": False}
+    if key.shred_after is not None:
+        fields["shred_after"] = now + datetime.timedelta(days=retention_days)
+    DataKey.objects.filter(pk=key.pk).update(**fields)
+    key.held = False
+    key.shred_after = fields.get("shred_after", key.shred_after)
+
+
+def shred_due(*, now: datetime.datetime | None = None) -> int:
+    """Shred every identity whose retention has run out, except those a confidentiality
+    exception holds. Idempotent: run it as often as you like."""
+    now = now or timezone.now()
+    due = DataKey.objects.filter(shredded_at__isnull=True, shred_after__lte=now, held=False)
     count = 0
     for key in due.iterator(chunk_size=500):
         shred(key=key, reason="retention")
@@ -337,7 +364,7 @@ def rotate_epochs(*, now: datetime.datetime | None = None) -> EpochRun:
             if not Epoch.objects.select_for_update().filter(pk=epoch.pk, destroyed_at__isnull=True).exists():
                 continue  # another worker got there first
             for data_key in DataKey.objects.select_for_update().filter(epoch=epoch, wrapped__isnull=False):
-                if data_key.shred_after is not None and data_key.shred_after <= now:
+                if not data_key.held and data_key.shred_after is not None and data_key.shred_after <= now:
                     shred(key=data_key, reason="retention")
                     shredded += 1
                     continue

@@ -109,11 +109,14 @@ def test_the_consultation_runs_from_raised_to_disclosed_through_the_pages(case, 
     )
     steps = AuditEvent.objects.filter(action=Action.EXCEPTION_STEP).order_by("id")
     assert [(e.detail, e.object_id) for e in steps] == [
-        (step, str(exception.pk)) for step in ("raised", "advised", "decided", "disclosed")
+        (step, str(exception.pk))
+        for step in ("raised", "identity held", "advised", "decided", "hold released", "disclosed")
     ]
     assert [e.actor_id for e in steps] == [
         cast.peer.pk,
+        cast.peer.pk,
         cast.clinical_advisor.pk,
+        cast.team_leader.pk,
         cast.team_leader.pk,
         cast.team_leader.pk,
     ]
@@ -156,7 +159,8 @@ def test_steps_out_of_order_are_refused(case, cast):
     exception.refresh_from_db()
     assert (exception.status, exception.advice, exception.decision) == (Status.DECIDED, "needs_more", "do_not_disclose")
     assert not Disclosure.objects.exists()
-    assert AuditEvent.objects.filter(action=Action.EXCEPTION_STEP).count() == 3
+    # raised, the identity held, advised, decided, the hold released: the refused steps left none
+    assert AuditEvent.objects.filter(action=Action.EXCEPTION_STEP).count() == 5
 
 
 def test_a_disclosure_is_recorded_once(case, cast):
@@ -394,7 +398,7 @@ def test_e_mails_say_only_that_something_waits(
 def test_audit_rows_of_the_steps_carry_the_step_name_only(case, cast):
     disclosed(case, cast)
     details = set(AuditEvent.objects.filter(action=Action.EXCEPTION_STEP).values_list("detail", flat=True))
-    assert details == {"raised", "advised", "decided", "disclosed"}
+    assert details == {"raised", "identity held", "advised", "decided", "hold released", "disclosed"}
 
 
 # --- query counts ----------------------------------------------------------------------------------
