@@ -7,6 +7,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 
@@ -36,10 +38,33 @@ class SidebarAdminSite(admin.AdminSite):
         return HttpResponseRedirect(reverse("account_logout"))
 
 
+class TolerantAutocompleteSelect(AutocompleteSelect):
+    """Django's autocomplete widget looks up the selected values as they came (a query string or
+    a posted form): a value that is not a valid key (``?unit=not-a-uuid``) raised a server error
+    whose traceback logged the value. Invalid values are dropped here; the form field itself
+    says the value is not a valid id, and the form keeps everything else."""
+
+    def optgroups(self, name: str, value: list[Any], attr: dict[str, Any] | None = None) -> list[Any]:
+        target = self.field.remote_field.model._meta.get_field(self.field.remote_field.field_name)
+        valid = []
+        for item in value:
+            try:
+                target.to_python(item)
+            except ValidationError:
+                continue
+            valid.append(item)
+        return super().optgroups(name, valid, attr)  # type: ignore[no-any-return]
+
+
 class PolicyModelAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """A ModelAdmin whose every permission is one policy action (not Django's model perms)."""
 
     policy_action = "org.manage"
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "widget" not in kwargs and db_field.name in self.get_autocomplete_fields(request):
+            kwargs["widget"] = TolerantAutocompleteSelect(db_field, self.admin_site, using=kwargs.get("using"))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def _allowed(self, request: HttpRequest) -> bool:
         return policy.can(request.user, self.policy_action)
