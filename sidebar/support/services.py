@@ -19,7 +19,16 @@ from sidebar.org.models import Person
 from sidebar.org.selectors import current_agency
 from sidebar.safeguards.models import ConfidentialityException, PolicyDocument
 from sidebar.support import notify
-from sidebar.support.categories import DeclineReason, ReferralReason, Source, Urgency
+from sidebar.support.categories import (
+    ContactMode,
+    DeclineReason,
+    Referral,
+    ReferralReason,
+    ResponseType,
+    Source,
+    Topic,
+    Urgency,
+)
 from sidebar.support.matching import IDENTITY_RULES
 from sidebar.support.models import Assignment, CheckIn, Contact, SentForm, SupportRequest
 from sidebar.team.models import PeerProfile
@@ -272,6 +281,7 @@ def log_contact(
     form sent twice (``submission``, its one-time token) raises SentBefore: one contact, not two."""
     if assignment.status != Assignment.Status.ACCEPTED:
         raise WorkflowError("Accept the request before logging a contact.")
+    _check_contact_codes(minutes=minutes, mode=mode, response_type=response_type, topics=topics, referrals=referrals)
     _claim_form(submission)
     contact = Contact.objects.create(
         request_id=assignment.request_id,
@@ -289,6 +299,23 @@ def log_contact(
     if next_check_in is not None:
         plan_check_in(assignment=assignment, due_on=next_check_in)
     return contact
+
+
+# A contact's statistics are codes from fixed lists and a bounded number, whoever calls: a code
+# outside the lists would be a free-text channel into the statistics, and a report could not
+# count it (the form checks the same; this is the rule, the form is a courtesy).
+CONTACT_MINUTES = range(1, 601)
+
+
+def _check_contact_codes(
+    *, minutes: int, mode: str, response_type: str, topics: Iterable[str], referrals: Iterable[str]
+) -> None:
+    if minutes not in CONTACT_MINUTES:
+        raise WorkflowError("A contact lasts from 1 to 600 minutes.")
+    if mode not in ContactMode.values or response_type not in ResponseType.values:
+        raise WorkflowError("Choose how the contact happened and the kind of support from the lists.")
+    if set(topics) - set(Topic.values) or set(referrals) - set(Referral.values):
+        raise WorkflowError("Choose topics and referrals from the lists.")
 
 
 def plan_check_in(*, assignment: Assignment, due_on: datetime.date) -> CheckIn:
