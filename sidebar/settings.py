@@ -205,6 +205,13 @@ MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_ADAPTER = "sidebar.accounts.adapter.SidebarMFAAdapter"
 MFA_TOTP_ISSUER = "Sidebar"
 MFA_TOTP_TOLERANCE = 1
+# --- task: issue 17 accounts (V6.5.1/V6.5.5) ---
+# A TOTP code is accepted once: each authenticator remembers its last accepted time step.
+MFA_FORMS = {
+    "authenticate": "sidebar.accounts.mfa_forms.SidebarAuthenticateForm",
+    "reauthenticate": "sidebar.accounts.mfa_forms.SidebarReauthenticateForm",
+}
+# --- end task ---
 # allauth refuses two-factor set-up while the account's address is unverified, so that someone
 # who signs up with another person's address cannot lock its owner out. Sidebar has no sign-up:
 # accounts come from the roster and their address never changes. And the invitation link (a
