@@ -279,6 +279,10 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+# --- task: issue 17 accounts (V14.3.3) ---
+# Messages wait in the session on the server, never in a cookie a shared computer keeps.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# --- end task ---
 SIDEBAR_IDLE_TIMEOUT_PRIVILEGED = env_int("SIDEBAR_IDLE_TIMEOUT_PRIVILEGED", 30 * 60, minimum=60)
 SIDEBAR_IDLE_TIMEOUT_STAFF = env_int("SIDEBAR_IDLE_TIMEOUT_STAFF", 4 * 60 * 60, minimum=60)
 

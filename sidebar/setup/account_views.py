@@ -102,7 +102,7 @@ def account_invite(request: AdminRequest, user_id: uuid.UUID) -> HttpResponse:
         messages.error(request, "This account is deactivated: reactivate it before inviting.")
     else:
         send_invitations(users=[account], by=request.user, request=request)
-        messages.success(request, f"Invitation sent to {account.email}. The link works for {link_lifetime()}.")
+        messages.success(request, f"Invitation sent. The link works for {link_lifetime()}.")
     return redirect("setup:account", user_id=account.pk)
 
 
