@@ -179,7 +179,17 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # --- task: issue 17 accounts (V6.2.4, V6.2.11, V6.2.12) ---
+    {"NAME": "sidebar.accounts.passwords.BreachedPasswordValidator"},
+    {"NAME": "sidebar.accounts.passwords.ContextWordsValidator"},
+    # --- end task ---
 ]
+# --- task: issue 17 accounts (V6.2.12) ---
+# Also ask the Pwned Passwords range API (only a 5-character hash prefix leaves): off by default,
+# for deployments that allow outbound calls; the bundled list works offline either way.
+SIDEBAR_PWNED_PASSWORDS_API = env_bool("SIDEBAR_PWNED_PASSWORDS_API", False)
+SIDEBAR_PWNED_PASSWORDS_URL = env_str("SIDEBAR_PWNED_PASSWORDS_URL", "https://api.pwnedpasswords.com/range/")
+# --- end task ---
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
