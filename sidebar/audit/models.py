@@ -37,6 +37,19 @@ class Action(models.TextChoices):
     AGENCY_SETTING_CHANGED = "agency_setting_changed", "Agency setting changed"
     UNIT_CHANGED = "unit_changed", "Unit added, renamed or moved"
     STAFF_ROSTER_IMPORTED = "staff_roster_imported", "Staff roster imported"
+    # --- task: issue 17 accounts (V16.3.1-3, V7.4.2, V6.4.4) ---
+    SESSIONS_ENDED = "sessions_ended", "Sessions ended"
+    TWO_FACTOR_FAILED = "two_factor_failed", "Wrong two-factor code"
+    TWO_FACTOR_ADDED = "two_factor_added", "Two-factor method added"
+    TWO_FACTOR_REMOVED = "two_factor_removed", "Two-factor method removed"
+    RECOVERY_CODES_REGENERATED = "recovery_codes_regenerated", "Recovery codes regenerated"
+    TWO_FACTOR_RESET_REQUESTED = "two_factor_reset_requested", "Two-factor reset requested"
+    TWO_FACTOR_RESET_CANCELLED = "two_factor_reset_cancelled", "Two-factor reset cancelled"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+    PASSWORD_RESET = "password_reset", "Password reset from a link"
+    RATE_LIMITED = "rate_limited", "Rate limit hit"
+    ACCESS_DENIED = "access_denied", "Access denied (403)"
+    # --- end task ---
 
 
 class Result(models.TextChoices):
