@@ -55,15 +55,14 @@ def new(request: HttpRequest) -> HttpResponse:
     notice = current_document(PolicyDocument.Kind.CONFIDENTIALITY_NOTICE)
     form = AskAnonymouslyForm(request.POST or None)
     address = client_ip(request)
-    if request.method == "POST" and form.is_valid() and tickets.submission_limited(address=address):
-        form.add_error(
-            None,
-            "Too many requests were sent from this connection in the last hour. If you are in danger, call the crisis line now.",
-        )
-        return render(request, "tickets/new.html", {"form": form, "notice": notice}, status=429)
     if request.method == "POST" and form.is_valid():
+        if not tickets.take_submission(address=address):  # counts this one, atomically
+            form.add_error(
+                None,
+                "Too many requests were sent from this connection in the last hour. If you are in danger, call the crisis line now.",
+            )
+            return render(request, "tickets/new.html", {"form": form, "notice": notice}, status=429)
         data = form.cleaned_data
-        tickets.note_submission(address=address)
         try:
             created = tickets.ask_anonymously(
                 urgency=data["urgency"],
@@ -91,9 +90,10 @@ def open_ticket(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated or request.method != "POST" or not form.is_valid():
         return render(request, "tickets/open.html", context, status=400 if form.errors else 200)
     address, code = client_ip(request), tickets.normalize_code(form.cleaned_data["code"])
-    if tickets.is_limited(address=address, code=code):
+    try:
+        ticket = tickets.open_ticket(code=code, passphrase=form.cleaned_data["passphrase"], address=address)
+    except tickets.Limited:
         return render(request, "tickets/open.html", {**context, "problem": LIMITED}, status=429)
-    ticket = tickets.open_ticket(code=code, passphrase=form.cleaned_data["passphrase"], address=address)
     if ticket is None:
         return render(request, "tickets/open.html", {**context, "problem": NOT_OPENED}, status=400)
     request.session.cycle_key()  # a fresh session id, as at sign-in

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sidebar.safeguards.models import PolicyDocument
-from sidebar.support import notify, services
+from sidebar.support import limits, notify, services
 from sidebar.support.categories import Source
 from sidebar.support.models import AnonymousTicket, Assignment, SupportRequest, TicketMessage
 from sidebar.support.services import WorkflowError
@@ -42,8 +42,8 @@ GROUP = 4
 MESSAGE_MAX_LENGTH = 2000
 PREFERRED_TIMES_MAX_LENGTH = 200
 
-ATTEMPT_WINDOW_SECONDS = 15 * 60
-FAILED_ATTEMPTS_PER_ADDRESS = 10
+ATTEMPT_WINDOW = datetime.timedelta(minutes=15)
+FAILED_ATTEMPTS_PER_SOURCE = 10
 FAILED_ATTEMPTS_PER_CODE = 5
 SUBMISSION_MEMORY_SECONDS = 24 * 60 * 60
 
@@ -143,14 +143,14 @@ def ask_anonymously(
 # --- opening ----------------------------------------------------------------------------------
 
 
-def _attempt_counters(*, address: str | None, code: str) -> list[tuple[str, int]]:
-    # Keyed by a keyed hash: the cache table holds neither addresses nor codes.
-    def key(kind: str, value: str) -> str:
-        return f"tickets:attempts:{kind}:{salted_hmac('sidebar.tickets.attempts', value).hexdigest()}"
+class Limited(Exception):
+    """Too many failed attempts from this source, or for this code, in the window."""
 
+
+def _attempt_counters(*, address: str | None, code: str) -> list[tuple[str, int]]:
     return [
-        (key("address", address or "unknown"), FAILED_ATTEMPTS_PER_ADDRESS),
-        (key("code", code), FAILED_ATTEMPTS_PER_CODE),
+        (limits.counter_key("tickets.source", address or "unknown"), FAILED_ATTEMPTS_PER_SOURCE),
+        (limits.counter_key("tickets.code", code), FAILED_ATTEMPTS_PER_CODE),
     ]
 
 
@@ -158,22 +158,11 @@ SUBMISSIONS_PER_ADDRESS = 5  # anonymous requests per address per hour: enough f
 SUBMISSION_WINDOW_SECONDS = 60 * 60
 
 
-def _submission_key(address: str | None) -> str:
-    return f"tickets:submissions:{salted_hmac('sidebar.tickets.submissions', address or 'unknown').hexdigest()}"
-
-
-def submission_limited(*, address: str | None) -> bool:
-    """Too many anonymous requests from one address this hour (each urgent one e-mails the team)."""
-    return int(cache.get(_submission_key(address), 0)) >= SUBMISSIONS_PER_ADDRESS
-
-
-def note_submission(*, address: str | None) -> None:
-    key = _submission_key(address)
-    cache.add(key, 0, SUBMISSION_WINDOW_SECONDS)
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, SUBMISSION_WINDOW_SECONDS)
+def take_submission(*, address: str | None) -> bool:
+    """Count an anonymous request from this address; False when it already sent too many this
+    hour (each urgent one e-mails the team). Atomic, like the passphrase limits."""
+    key = limits.counter_key("tickets.submissions", address or "unknown")
+    return limits.take(key, limit=SUBMISSIONS_PER_ADDRESS, window=datetime.timedelta(seconds=SUBMISSION_WINDOW_SECONDS))
 
 
 def forget_shredded_tickets() -> int:
@@ -189,26 +178,23 @@ def forget_shredded_tickets() -> int:
     return forgotten
 
 
-def is_limited(*, address: str | None, code: str) -> bool:
-    """Too many failed attempts from this address, or for this code, in the window. Asked for
-    every code, known or not, so that being limited says nothing about whether it exists."""
-    return any(cache.get(key, 0) >= limit for key, limit in _attempt_counters(address=address, code=code))
-
-
-def _note_failure(*, address: str | None, code: str) -> None:
-    for key, _limit in _attempt_counters(address=address, code=code):
-        cache.add(key, 0, ATTEMPT_WINDOW_SECONDS)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, ATTEMPT_WINDOW_SECONDS)
-
-
 def open_ticket(*, code: str, passphrase: str, address: str | None) -> AnonymousTicket | None:
     """The ticket these open, or None — for an unknown code, a wrong passphrase and a shredded
-    ticket alike, after one password-hash check in every case. A failure counts against the
-    address and the code. Call ``is_limited`` first."""
+    ticket alike, after one password-hash check in every case. Raises Limited, before any check,
+    when the source or the code has no attempt left in the window: asked for every code, known
+    or not, so that being limited says nothing about whether it exists.
+
+    Each attempt takes its unit from both counters *before* the check (atomically, see
+    ``limits``), so attempts sent at the same moment cannot all pass; the right passphrase gives
+    its units back."""
     code, passphrase = normalize_code(code), normalize_passphrase(passphrase)
+    taken: list[str] = []
+    for key, limit in _attempt_counters(address=address, code=code):
+        if not limits.take(key, limit=limit, window=ATTEMPT_WINDOW):
+            for earlier in taken:
+                limits.give_back(earlier)
+            raise Limited
+        taken.append(key)
     ticket = AnonymousTicket.objects.select_related("request__data_key").filter(code=code).first()
     if ticket is None:
         check_password(passphrase, _dummy_hash(get_hasher().algorithm))
@@ -216,8 +202,9 @@ def open_ticket(*, code: str, passphrase: str, address: str | None) -> Anonymous
     else:
         matches = check_password(passphrase, ticket.passphrase_hash)
     if not matches or ticket is None or ticket.request.data_key.is_shredded:
-        _note_failure(address=address, code=code)
         return None
+    for key in taken:
+        limits.give_back(key)
     return ticket
 
 

@@ -50,7 +50,7 @@ class CountingHasher(MD5PasswordHasher):
 def fast_hashing_and_empty_cache(settings):
     # Argon2 is slow on purpose; what is under test here is when hashes are checked, not how.
     settings.PASSWORD_HASHERS = ["tests.support.test_tickets.CountingHasher"]
-    cache.clear()  # rate limits live in the database cache, which outlives a test's rollback
+    cache.clear()  # sent-form tokens live in the database cache, which outlives a test's rollback
     yield
     cache.clear()
 
@@ -283,7 +283,7 @@ def test_a_signed_in_browser_cannot_open_a_ticket(client, cast):
 
 def test_failed_attempts_are_limited_per_address(client):
     code, passphrase = new_ticket()
-    for n in range(tickets.FAILED_ATTEMPTS_PER_ADDRESS):
+    for n in range(tickets.FAILED_ATTEMPTS_PER_SOURCE):
         assert open_with(client, f"NOPE-NOPE-NOPE-{n:04d}", "nope").status_code == 400
     # now even the right code and passphrase get the neutral "wait" from this address…
     limited = open_with(client, code, passphrase)
