@@ -4,8 +4,8 @@ conversation between the person and the peer who took the request.
 The code and passphrase are shown once and never stored in clear (only the passphrase's hash);
 together they carry 160 random bits. Opening a ticket gives the same answer, after the same
 work, whether the code is unknown or the passphrase wrong, and failed attempts are limited per
-client address and per code (THREATS.md: "a guesser at the anonymous ticket page"). Messages
-are sealed in the vault under the request's key and destroyed with it.
+source (an address, an IPv6 /64) and per code (THREATS.md: "a guesser at the anonymous ticket
+page"). Messages are sealed in the vault under the request's key and destroyed with it.
 
 Reads on the requester's side are audited with no actor and no client address: an address in
 the audit log next to a ticket would be a thread back to the person who asked anonymously.
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import ipaddress
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,9 +43,15 @@ GROUP = 4
 MESSAGE_MAX_LENGTH = 2000
 PREFERRED_TIMES_MAX_LENGTH = 200
 
+# Failed attempts to open a ticket, per 15 minutes (docs/privacy.md, "The anonymous ticket").
+# A stranger's wrong tries count against their source (an IPv4 address, or an IPv6 /64 network,
+# which one household or phone holds whole): after 10 they wait, and the ticket's owner, coming
+# from anywhere else, is not affected. The per-code limit is what stops guessing spread over many
+# sources; it is ten sources' worth, so locking a code needs ten networks at once, and at 100
+# guesses per 15 minutes an 80-bit passphrase would take ~10^17 years to find.
 ATTEMPT_WINDOW = datetime.timedelta(minutes=15)
 FAILED_ATTEMPTS_PER_SOURCE = 10
-FAILED_ATTEMPTS_PER_CODE = 5
+FAILED_ATTEMPTS_PER_CODE = 100
 SUBMISSION_MEMORY_SECONDS = 24 * 60 * 60
 
 
@@ -147,9 +154,24 @@ class Limited(Exception):
     """Too many failed attempts from this source, or for this code, in the window."""
 
 
+def source_of(address: str | None) -> str:
+    """Whom a limit per source counts: an IPv4 address, or the /64 network of an IPv6 address
+    (every device on one IPv6 connection can take any of 2^64 addresses at will)."""
+    try:
+        parsed = ipaddress.ip_address(address or "")
+    except ValueError:
+        return address or "unknown"
+    if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:
+            return str(parsed.ipv4_mapped)
+        return str(ipaddress.IPv6Network((parsed, 64), strict=False))
+    return str(parsed)
+
+
 def _attempt_counters(*, address: str | None, code: str) -> list[tuple[str, int]]:
+    # the source first: a stranger's tries stop there and never reach the code's counter
     return [
-        (limits.counter_key("tickets.source", address or "unknown"), FAILED_ATTEMPTS_PER_SOURCE),
+        (limits.counter_key("tickets.source", source_of(address)), FAILED_ATTEMPTS_PER_SOURCE),
         (limits.counter_key("tickets.code", code), FAILED_ATTEMPTS_PER_CODE),
     ]
 
@@ -161,7 +183,7 @@ SUBMISSION_WINDOW_SECONDS = 60 * 60
 def take_submission(*, address: str | None) -> bool:
     """Count an anonymous request from this address; False when it already sent too many this
     hour (each urgent one e-mails the team). Atomic, like the passphrase limits."""
-    key = limits.counter_key("tickets.submissions", address or "unknown")
+    key = limits.counter_key("tickets.submissions", source_of(address))
     return limits.take(key, limit=SUBMISSIONS_PER_ADDRESS, window=datetime.timedelta(seconds=SUBMISSION_WINDOW_SECONDS))
 
 
