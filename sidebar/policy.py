@@ -78,6 +78,7 @@ URL_RULES: dict[str, Rule] = {
     "account_reset_password_from_key": PUBLIC,
     "account_reset_password_from_key_done": PUBLIC,
     "account_change_password": SIGNED_IN,
+    "account_sign_out_elsewhere": SIGNED_IN,  # own sessions only; re-authentication asked (issue 17)
     "account_reauthenticate": SIGNED_IN_BEFORE_MFA,
     "mfa_authenticate": PUBLIC,  # the second step of signing in: the user is not signed in yet
     "mfa_reauthenticate": SIGNED_IN_BEFORE_MFA,
@@ -220,6 +221,7 @@ URL_RULES: dict[str, Rule] = {
     "setup:account_invite": only(Role.PROGRAM_ADMIN),
     "setup:account_deactivate": only(Role.PROGRAM_ADMIN),
     "setup:account_reactivate": only(Role.PROGRAM_ADMIN),
+    "setup:account_end_sessions": only(Role.PROGRAM_ADMIN),  # audited (issue 17, V7.4.2)
     # --- single sign-on (allauth's socialaccount / openid_connect) ---
     # Starting and finishing a sign-in through the agency's provider (docs/sso.md); a provider
     # that is not configured answers 404 from allauth itself.

@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sidebar.accounts import views as account_views  # issue 17
 from sidebar.core import views
 
 urlpatterns = [
@@ -10,6 +11,9 @@ urlpatterns = [
     path("need-to-talk/", views.need_to_talk, name="need_to_talk"),
     path("privacy/", views.privacy, name="privacy"),
     path("healthz", views.health, name="health"),
+    # --- task: issue 17 accounts (V7.4.5) ---
+    path("accounts/sign-out-elsewhere/", account_views.sign_out_elsewhere, name="account_sign_out_elsewhere"),
+    # --- end task ---
     path("accounts/", include("allauth.urls")),
     path("support/", include("sidebar.support.urls")),
     path("ticket/", include("sidebar.support.ticket_urls")),

@@ -36,6 +36,13 @@ class UserAdminForm(forms.ModelForm):  # type: ignore[type-arg]
             # sending an invitation would hand the account (and its role) to someone else.
             self.fields["email"].disabled = True
             self.fields["email"].help_text = "Fixed once the account exists; it comes from the staff roster."
+            # Switching an account off here would leave its sessions, roles and requests behind:
+            # deactivation is the accounts page's offboarding (ASVS V7.4.2).
+            self.fields["is_active"].disabled = True
+            self.fields["is_active"].help_text = (
+                "Deactivate or reactivate from Set-up → Accounts: that also signs the person out "
+                "everywhere and hands their requests back to the queue."
+            )
 
     def clean_roles(self) -> list[str]:
         roles: list[str] = self.cleaned_data.get("roles", [])

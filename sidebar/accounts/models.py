@@ -5,6 +5,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
+from django.utils.crypto import salted_hmac
 
 from sidebar.accounts.roles import Role
 
@@ -40,6 +41,12 @@ class User(AbstractUser):
     # When the newest sign-in invitation went out (sidebar.accounts.invitations): the accounts
     # page offers a resend to whoever was invited and has still not signed in.
     invited_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # --- task: issue 17 accounts (V7.4.2, V7.4.5) ---
+    # Raised to end every session of the account at once (deactivation, re-activation, "sign out
+    # everywhere"): it is part of the hash Django checks on every request, so this works whatever
+    # the session store, including one whose rows do not say whose they are.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+    # --- end task ---
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
@@ -51,6 +58,18 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.email
+
+    # --- task: issue 17 accounts (V7.4.2, V7.4.5) ---
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
+        # Django's HMAC of the password (pinned Django 5.2), with the session epoch once it was
+        # ever raised: at 0 the hash is Django's own, so nobody is signed out by this change.
+        if not self.session_epoch:
+            return super()._get_session_auth_hash(secret=secret)  # type: ignore[misc]
+        key_salt = "django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash"
+        value = f"{self.password}|epoch:{self.session_epoch}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
+
+    # --- end task ---
 
 
 class RoleMembership(models.Model):

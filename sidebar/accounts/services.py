@@ -142,6 +142,34 @@ def end_sessions(users: Iterable[User]) -> int:
     return len(ended)
 
 
+# --- task: issue 17 accounts (V7.4.2, V7.4.5, V7.5.2) ---
+def _raise_session_epoch(user: User) -> None:
+    """Every session of ``user`` stops at its next request (see ``User.session_epoch``)."""
+    from django.db.models import F
+
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+    user.refresh_from_db(fields=["session_epoch"])
+
+
+@transaction.atomic
+def end_all_sessions(*, user: User, by: User, request: HttpRequest | None = None) -> None:
+    """Sign out everywhere: every session of ``user`` ends — by the administrator (a lost
+    laptop, a suspected takeover; ASVS V7.4.2) or by the person themselves for their other
+    sessions (V7.4.5, V7.5.2), whose own current session then goes on. Audited."""
+    _raise_session_epoch(user)
+    if request is not None and by.pk == user.pk:
+        from django.contrib.auth import update_session_auth_hash
+
+        update_session_auth_hash(request, user)
+        detail = "others"
+    else:
+        detail = "all"
+    record(action=Action.SESSIONS_ENDED, actor=by, obj=user, detail=detail, request=request)
+
+
+# --- end task ---
+
+
 class AccountError(Exception):
     """An account change that cannot happen; the message is fit to show to the administrator."""
 
@@ -159,6 +187,7 @@ def deactivate(*, user: User, by: User | None, request: HttpRequest | None = Non
     # Even a session this function cannot see (another session engine) stops: Django checks
     # a hash of the password on every request, and an inactive account cannot sign in.
     end_sessions([locked])
+    _raise_session_epoch(locked)  # whatever the session store (issue 17, V7.4.2)
     if not locked.is_active:
         return False
     locked.is_active = False
@@ -176,6 +205,9 @@ def reactivate(*, user: User, by: User | None, request: HttpRequest | None = Non
     locked = User.objects.select_for_update().get(pk=user.pk)
     if locked.is_active:
         return False
+    # A session that outlived the deactivation (an account switched off outside ``deactivate``)
+    # must not come back to life with the account (ASVS V7.4.2; issue 17).
+    _raise_session_epoch(locked)
     locked.is_active = True
     locked.save(update_fields=["is_active"])
     record(action=Action.ROLE_GRANTED, actor=by, obj=locked, detail=Role.STAFF.value, request=request)

@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern] = [
     path("accounts/<uuid:user_id>/invite/", views.account_invite, name="account_invite"),
     path("accounts/<uuid:user_id>/deactivate/", views.account_deactivate, name="account_deactivate"),
     path("accounts/<uuid:user_id>/reactivate/", views.account_reactivate, name="account_reactivate"),
+    path("accounts/<uuid:user_id>/end-sessions/", views.account_end_sessions, name="account_end_sessions"),
 ]

@@ -157,6 +157,18 @@ def account_reactivate(request: AdminRequest, user_id: uuid.UUID) -> HttpRespons
     return redirect("setup:account", user_id=account.pk)
 
 
+@require_POST
+def account_end_sessions(request: AdminRequest, user_id: uuid.UUID) -> HttpResponse:
+    """Sign the person out everywhere (ASVS V7.4.2); the administrator's own session goes on."""
+    account = _account(request, user_id)
+    if account.pk == request.user.pk:
+        messages.error(request, "To end your own other sessions, use “Where you are signed in” on your security page.")
+    else:
+        services.end_all_sessions(user=account, by=request.user, request=request)
+        messages.success(request, "Signed out everywhere: every open session of this account has ended.")
+    return redirect("setup:account", user_id=account.pk)
+
+
 @require_http_methods(["GET", "POST"])
 def accounts_from_roster(request: AdminRequest) -> HttpResponse:
     """Preview how many people on the roster have no account, then create them all."""

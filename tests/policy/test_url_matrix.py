@@ -60,6 +60,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "account_reset_password_from_key": everyone(),
     "account_reset_password_from_key_done": everyone(),
     "account_change_password": signed_in(),
+    "account_sign_out_elsewhere": signed_in(),  # issue 17
     "account_reauthenticate": signed_in(before_mfa=True),
     # the second step of signing in: without a pending sign-in allauth sends people to the first
     "mfa_authenticate": {**everyone(), "anonymous": LOGIN},
@@ -215,6 +216,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "setup:account_invite": admin_only(),
     "setup:account_deactivate": admin_only(signed_in_outcome=NOT_FOUND),
     "setup:account_reactivate": admin_only(),
+    "setup:account_end_sessions": admin_only(),  # issue 17
     # --- single sign-on ---
     "openid_connect_login": everyone(NOT_FOUND),  # no provider configured in this test: allauth's 404
     "openid_connect_callback": everyone(NOT_FOUND),
@@ -261,6 +263,7 @@ SAMPLES: dict[str, dict[str, str] | str] = {
     "setup:account_invite": {"user_id": SAMPLE_OBJECT},
     "setup:account_deactivate": {"user_id": SAMPLE_OBJECT},
     "setup:account_reactivate": {"user_id": SAMPLE_OBJECT},
+    "setup:account_end_sessions": {"user_id": SAMPLE_OBJECT},  # issue 17
     # --- samples: single sign-on ---
     "openid_connect_login": {"provider_id": "agency"},
     "openid_connect_callback": {"provider_id": "agency"},
