@@ -1,19 +1,24 @@
-"""Directory photos: JPEG or PNG only, small, and stripped of metadata before they are stored.
+"""Directory photos: JPEG or PNG only, small, and redrawn from their pixels before they are stored.
 
 A phone photo's EXIF block can hold where it was taken (often the peer's home) and the camera's
-serial number; a PNG can carry text chunks. Sidebar keeps only what draws the picture. No image
-library is needed for that: both formats are a list of tagged segments, and the metadata ones
-are simply left out."""
+serial number; a PNG can carry text chunks; anything can follow a file's end marker. Leaving
+out the metadata segments one knows about is not enough: EXIF placed between the scans of a
+progressive JPEG, or bytes after the end marker, survived that. So the picture is decoded, its
+pixels are copied into a new image, and that is encoded afresh with nothing else: only what the
+decoder drew can reach the stored file.
+"""
 
 from __future__ import annotations
 
-import struct
+import io
+
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_BYTES = 400 * 1024
+MAX_PIXELS = 40_000_000  # a small file can still claim a huge picture (a "decompression bomb")
+LARGEST_SIDE = 1024  # a directory photo is shown small; larger ones are scaled down
 JPEG, PNG = "image/jpeg", "image/png"
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
-# PNG chunks that draw the picture (and the colour information some viewers need); all else goes.
-_PNG_KEEP = {b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT", b"pHYs"}
 
 
 class PhotoError(ValueError):
@@ -21,53 +26,52 @@ class PhotoError(ValueError):
 
 
 def clean_photo(data: bytes) -> tuple[bytes, str]:
-    """The photo without metadata, and its content type."""
+    """The photo redrawn without metadata, and its content type."""
     if len(data) > MAX_BYTES:
         raise PhotoError(f"The photo is larger than {MAX_BYTES // 1024} KB. Choose a smaller one.")
     if data.startswith(b"\xff\xd8\xff"):
-        return _strip_jpeg(data), JPEG
-    if data.startswith(_PNG_SIGNATURE):
-        return _strip_png(data), PNG
-    raise PhotoError("Choose a JPEG or PNG photo.")
+        kind, format_name = JPEG, "JPEG"
+    elif data.startswith(_PNG_SIGNATURE):
+        kind, format_name = PNG, "PNG"
+    else:
+        raise PhotoError("Choose a JPEG or PNG photo.")
+    pixels = _decode(data, format_name)
+    out = io.BytesIO()
+    if kind == JPEG:
+        pixels.save(out, format="JPEG", quality=85, optimize=True)
+    else:
+        pixels.save(out, format="PNG", optimize=True)
+    return out.getvalue(), kind
 
 
-def _strip_jpeg(data: bytes) -> bytes:
-    """Keep every segment but APP1–APP15 (EXIF, XMP, maker notes…) and comments, up to the start
-    of the image data, which is kept as it is."""
-    out, position = bytearray(b"\xff\xd8"), 2
-    while position < len(data):
-        if data[position] != 0xFF:
-            raise PhotoError("This JPEG file is damaged. Choose another photo.")
-        marker = data[position + 1] if position + 1 < len(data) else 0
-        if marker == 0xFF:  # fill byte
-            position += 1
-            continue
-        if marker == 0xDA:  # start of scan: the picture itself, to the end
-            out += data[position:]
-            return bytes(out)
-        if position + 4 > len(data):
-            raise PhotoError("This JPEG file is damaged. Choose another photo.")
-        (length,) = struct.unpack(">H", data[position + 2 : position + 4])
-        segment = data[position : position + 2 + length]
-        if len(segment) < 2 + length:
-            raise PhotoError("This JPEG file is damaged. Choose another photo.")
-        if not (0xE1 <= marker <= 0xEF or marker == 0xFE):
-            out += segment
-        position += 2 + length
-    raise PhotoError("This JPEG file holds no picture. Choose another photo.")
+def _decode(data: bytes, format_name: str) -> Image.Image:
+    """Decode the picture and copy its pixels into a fresh image that has no metadata at all."""
+    too_large = PhotoError("This photo has too many pixels. Choose a smaller one.")
+    try:
+        with Image.open(io.BytesIO(data), formats=[format_name]) as image:
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise too_large
+            image.load()  # decodes every byte of the picture: a truncated file fails here
+            upright = ImageOps.exif_transpose(image)  # a phone's rotation, applied to the pixels
+    except PhotoError:
+        raise
+    except Image.DecompressionBombError:
+        raise too_large from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise PhotoError(f"This {format_name} file is damaged. Choose another photo.") from None
+    mode = _target_mode(upright, format_name)
+    source = upright.convert(mode)
+    fresh = Image.new(mode, source.size)
+    fresh.paste(source)  # pixels only: no info, no EXIF, no ICC profile, no text, no palette tricks
+    fresh.thumbnail((LARGEST_SIDE, LARGEST_SIDE))
+    return fresh
 
 
-def _strip_png(data: bytes) -> bytes:
-    out, position = bytearray(_PNG_SIGNATURE), len(_PNG_SIGNATURE)
-    while position + 12 <= len(data):
-        (length,) = struct.unpack(">I", data[position : position + 4])
-        kind = data[position + 4 : position + 8]
-        chunk = data[position : position + 12 + length]
-        if len(chunk) < 12 + length:
-            break
-        if kind in _PNG_KEEP:
-            out += chunk
-        position += 12 + length
-        if kind == b"IEND":
-            return bytes(out)
-    raise PhotoError("This PNG file is damaged. Choose another photo.")
+def _target_mode(image: Image.Image, format_name: str) -> str:
+    if format_name == "JPEG":
+        return "L" if image.mode in ("1", "L") else "RGB"
+    has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
+    if image.mode in ("1", "L", "I", "I;16") and not has_alpha:
+        return "L"
+    return "RGBA" if has_alpha else "RGB"
