@@ -123,7 +123,10 @@ class GroupSession(models.Model):
                 | models.Q(invited__isnull=True)
                 | models.Q(attendance__lte=models.F("invited")),
                 name="session_attendance_at_most_invited",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(minutes__gte=15, minutes__lte=480), name="session_minutes_15_480"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,6 +168,13 @@ class MutualAid(models.Model):
     class Meta:
         ordering = ["-starts_on"]
         verbose_name_plural = "mutual aid"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gte=0), name="mutual_aid_hours_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True) | models.Q(ends_on__gte=models.F("starts_on")),
+                name="mutual_aid_ends_after_it_starts",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_direction_display()}: {self.other_agency}"

@@ -146,6 +146,10 @@ class Contact(models.Model):
     class Meta:
         ordering = ["-date"]
         indexes = [models.Index(fields=["date"], name="contact_date_idx")]
+        constraints = [
+            # the service and the form check the same (services.CONTACT_MINUTES); this holds for any writer
+            models.CheckConstraint(condition=models.Q(minutes__gte=1, minutes__lte=600), name="contact_minutes_1_600")
+        ]
 
     def __str__(self) -> str:
         return f"contact {self.pk}"

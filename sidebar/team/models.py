@@ -56,6 +56,9 @@ class PeerProfile(models.Model):
 
     class Meta:
         ordering = ["person__full_name"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(capacity__gte=1, capacity__lte=10), name="peer_capacity_1_10")
+        ]
 
     def __str__(self) -> str:
         return f"peer {self.pk}"

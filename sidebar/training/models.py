@@ -50,7 +50,10 @@ class TrainingSession(models.Model):
     class Meta:
         ordering = ["-date", "course__name"]
         indexes = [models.Index(fields=["date"], name="training_session_date_idx")]
-        constraints = [models.CheckConstraint(condition=models.Q(hours__gt=0), name="training_session_hours_positive")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(hours__gt=0), name="training_session_hours_positive"),
+            models.CheckConstraint(condition=models.Q(hours__lte=40), name="training_session_hours_at_most_40"),
+        ]
 
     def __str__(self) -> str:
         return f"training session {self.pk}"
