@@ -123,6 +123,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # --- task: issue 17 accounts (V16.3.1-3): every 403 and 429 is audited ---
+    "sidebar.audit.security_events.RefusalAuditMiddleware",
+    # --- end task ---
     "django.contrib.messages.middleware.MessageMiddleware",
     "sidebar.accounts.middleware.SessionTimeoutMiddleware",
     "sidebar.core.middleware.AgencyTimezoneMiddleware",

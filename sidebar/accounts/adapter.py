@@ -19,6 +19,22 @@ class SidebarAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    # --- task: issue 17 accounts (V16.3.1-3) ---
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        # allauth refuses a sign-in past the failed-attempts limit with a form error (no 429):
+        # that refusal is audited too, naming no account (the typed address may be anyone's).
+        from django.core.exceptions import ValidationError
+
+        from sidebar.audit.security_events import rate_limited
+
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            rate_limited(request, what="login_failed")
+            raise
+
+    # --- end task ---
+
     def format_email_subject(self, subject: str) -> str:
         # Subjects already say "Sidebar"; allauth would prefix the host name ("[sidebar.example.gov]").
         return str(subject)
