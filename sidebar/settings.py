@@ -287,7 +287,10 @@ SOCIALACCOUNT_LOGIN_ON_GET = False  # starting a sign-in takes a POST (the butto
 SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 
 # Sessions: absolute limit of 12 hours; idle limits are enforced by SessionTimeoutMiddleware.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# --- task: issue 12 section 5 (sign-in times) ---
+# Database sessions whose rows say neither who nor when (sidebar/accounts/sessions.py).
+SESSION_ENGINE = "sidebar.accounts.sessions"
+# --- end task ---
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

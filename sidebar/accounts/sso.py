@@ -27,7 +27,7 @@ from django.shortcuts import render
 
 from sidebar.accounts.models import User
 from sidebar.audit.models import Action, Result
-from sidebar.audit.services import record
+from sidebar.audit.services import client_network, record
 from sidebar.org.models import Person
 
 # The authentication record (in the session) that says the provider vouched for a second factor.
@@ -110,7 +110,7 @@ def _create_account_for(person: Person) -> User:
 
 
 def _refuse(request: HttpRequest) -> ImmediateHttpResponse:
-    record(action=Action.SIGN_IN_FAILED, detail="sso", request=request, result=Result.DENIED)
+    record(action=Action.SIGN_IN_FAILED, detail="sso", ip=client_network(request), result=Result.DENIED)
     return ImmediateHttpResponse(render(request, "socialaccount/refused.html", status=403))
 
 

@@ -1,13 +1,16 @@
 from __future__ import annotations
 
 import datetime
+import ipaddress
 from typing import Any
 
 from django.db.models import QuerySet
 
 from sidebar.accounts.models import RoleMembership, User
+from sidebar.accounts.roles import PRIVILEGED_ROLES
 from sidebar.audit.checkpoints import CheckpointLine
 from sidebar.audit.models import Action, AuditEvent, Checkpoint, Verification
+from sidebar.audit.services import STAFF_ACCOUNT
 
 
 def filtered_events(filters: dict[str, Any], *, zone: datetime.tzinfo) -> QuerySet[AuditEvent]:
@@ -32,28 +35,51 @@ def _start_of(day: datetime.date, zone: datetime.tzinfo) -> datetime.datetime:
 
 
 # What anyone may do as plain staff: for these, who acted is not shown (when a staff member signs
-# in is itself a hint that they may be asking for help). Everything else — reading an identity,
-# assigning, deciding an exception, changing roles — is privileged work and always named, even
-# after the actor lost the role.
+# in is itself a hint that they may be asking for help), nor the time of day or the address (the
+# day only; for a failed try, the network). Sign-ins of accounts without a privileged role are
+# recorded naming no account (sidebar/audit/receivers.py); older events still name one, and are
+# shown the same way. Everything else — reading an identity, assigning, deciding an exception,
+# changing roles, a privileged account's sign-in — is privileged work and always named, to the
+# second, even after the actor lost the role.
 STAFF_ACTIONS = {Action.SIGN_IN, Action.SIGN_OUT, Action.SIGN_IN_FAILED}
 
 
+def _network(ip: str | None) -> str:
+    if not ip:
+        return ""
+    parsed = ipaddress.ip_address(ip)
+    return str(ipaddress.ip_network(f"{parsed}/{24 if parsed.version == 4 else 48}", strict=False))
+
+
 def label_actors(events: list[AuditEvent]) -> None:
-    """How to show who acted (see STAFF_ACTIONS). Ids stay in the rows for an inquiry."""
+    """How to show who acted, when and from where (see STAFF_ACTIONS). Ids stay in the rows for an
+    inquiry."""
     actor_ids = {event.actor_id for event in events if event.actor_id}
-    privileged = set(RoleMembership.objects.filter(user_id__in=actor_ids).values_list("user_id", flat=True))
+    privileged = set(
+        RoleMembership.objects.filter(user_id__in=actor_ids, role__in=PRIVILEGED_ROLES).values_list(
+            "user_id", flat=True
+        )
+    )
     named = privileged | {e.actor_id for e in events if e.actor_id and e.action not in STAFF_ACTIONS}
     emails = dict(User.objects.filter(pk__in=named).values_list("pk", "email"))
     for event in events:
         staff_only = event.action in STAFF_ACTIONS and event.actor_id not in privileged
         event.actor_label = (  # type: ignore[attr-defined]
-            "—"
+            "a staff account"
+            if event.detail == STAFF_ACCOUNT or (staff_only and event.actor_id)
+            else "—"
             if not event.actor_id
-            else "a staff account"
-            if staff_only
             else emails.get(event.actor_id, "a staff account")
         )
         event.object_label = "" if staff_only else event.object_id  # type: ignore[attr-defined]
+        event.day_only = staff_only  # type: ignore[attr-defined]
+        failed = event.action == Action.SIGN_IN_FAILED
+        event.detail_label = (  # type: ignore[attr-defined]
+            event.detail if not staff_only or (failed and event.detail != STAFF_ACCOUNT) else ""
+        )
+        event.ip_label = (  # type: ignore[attr-defined]
+            (_network(event.ip) if failed else "") if staff_only else (event.ip or "")
+        )
 
 
 def last_verification() -> Verification | None:

@@ -32,6 +32,7 @@ from django.utils import timezone
 from sidebar.accounts.models import RoleMembership, User
 from sidebar.accounts.roles import Role
 from sidebar.lib import mail
+from sidebar.lib.times import start_of_utc_day
 from sidebar.org.demo import demo_accounts
 from sidebar.org.models import Person
 from sidebar.org.selectors import current_agency
@@ -1003,7 +1004,7 @@ class _Year:
                 notice=self.notice,
             )
         SupportRequest.objects.filter(pk=support_request.pk).update(created_at=plan.created_at)
-        DataKey.objects.filter(pk=support_request.data_key_id).update(created_at=plan.created_at)
+        DataKey.objects.filter(pk=support_request.data_key_id).update(created_at=start_of_utc_day(plan.created_at))
         self.busy_until[person.pk] = self.last_day(plan)
         return support_request
 

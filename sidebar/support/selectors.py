@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from sidebar.incidents.models import Recusal
+from sidebar.lib.times import quarter_hour_ceiling, quarter_hour_floor
 from sidebar.org.models import Person
 from sidebar.org.selectors import chain_of_command, current_agency
 from sidebar.support import matching
@@ -159,11 +160,20 @@ def first_contact_targets(agency: Any = None) -> dict[Urgency, datetime.timedelt
     }
 
 
+def received(support_request: SupportRequest) -> datetime.datetime:
+    """When a request came, as the team leader sees it: the quarter hour (docs/privacy.md,
+    "Times"). Finer would pin a request beside whoever is known to have been at a screen at that
+    minute; a quarter of the shortest first-contact target (an hour) is what triage needs."""
+    return quarter_hour_floor(support_request.created_at)
+
+
 def first_contact_due(
     support_request: SupportRequest, targets: dict[Urgency, datetime.timedelta] | None = None
 ) -> datetime.datetime:
+    """From the quarter hour it came in: never later than the exact target, at most 15 minutes
+    sooner."""
     targets = targets or first_contact_targets()
-    return support_request.created_at + targets[Urgency(support_request.urgency)]
+    return received(support_request) + targets[Urgency(support_request.urgency)]
 
 
 def queue_rows(now: datetime.datetime | None = None, *, agency: Any = None) -> list[dict[str, Any]]:
@@ -177,6 +187,7 @@ def queue_rows(now: datetime.datetime | None = None, *, agency: Any = None) -> l
         rows.append(
             {
                 "request": item,
+                "received": received(item),
                 "due": due,
                 "overdue": item.first_contact_at is None and now > due,
                 "assignment": live[0] if live else None,
@@ -328,7 +339,8 @@ def queue_summary(now: datetime.datetime | None = None, *, agency: Any = None) -
     now = now or timezone.now()
     overdue = Q()
     for urgency, target in first_contact_targets(agency).items():
-        overdue |= Q(urgency=urgency, created_at__lt=now - target)
+        # first_contact_due(...) < now, for the quarter hour it came in
+        overdue |= Q(urgency=urgency, created_at__lt=quarter_hour_ceiling(now - target))
     counts = queue().aggregate(
         waiting=Count("pk", filter=Q(status=SupportRequest.Status.OPEN)),
         overdue=Count("pk", filter=overdue & Q(first_contact_at__isnull=True)),

@@ -186,6 +186,7 @@ def triage(request: HttpRequest, request_id: str) -> HttpResponse:
         "support_request": support_request,
         "suggestions": eligible[:SUGGESTIONS_SHOWN],
         "assignments": support_request.assignments.select_related("peer__person"),
+        "received": selectors.received(support_request),
         "due": selectors.first_contact_due(support_request),
         "agreement": current_document(PolicyDocument.Kind.TEAM_AGREEMENT),
         # only eligible peers: listing everyone would let a refusal hint at who asked

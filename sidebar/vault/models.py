@@ -11,9 +11,17 @@ versions, the WAL, replicas, dumps) become useless when the epoch's key is destr
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.db import models
+from django.utils import timezone
+
+from sidebar.lib.times import start_of_utc_day
+
+
+def utc_day_now() -> datetime.datetime:
+    return start_of_utc_day(timezone.now())
 
 
 class Epoch(models.Model):
@@ -45,7 +53,9 @@ class DataKey(models.Model):
     wrapped = models.BinaryField(null=True)
     epoch = models.ForeignKey(Epoch, null=True, blank=True, on_delete=models.PROTECT, related_name="data_keys")
     master_key_id = models.CharField(max_length=40, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # The day only (docs/privacy.md, "Times"): nothing reads it finer, and the row outlives the
+    # identity it protected.
+    created_at = models.DateTimeField(default=utc_day_now)
     shred_after = models.DateTimeField(null=True, blank=True, help_text="Set when the request closes.")
     shredded_at = models.DateTimeField(null=True, blank=True)
     # A confidentiality exception about the request is being considered: nobody and nothing

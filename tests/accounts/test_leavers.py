@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -69,11 +68,11 @@ def test_a_signed_in_leaver_is_signed_out_at_once(cast, settings):
     browser = Client()
     assert browser.post(reverse("account_login"), {"login": leaver.email, "password": CAST_PASSWORD}).status_code == 302
     assert browser.get(reverse("home")).status_code == 200
-    sessions_before = Session.objects.count()
 
     leavers.offboard(people=[leaver.person], by=cast.program_admin)
 
-    assert Session.objects.count() == sessions_before - 1
+    # Session rows name no account (sidebar/accounts/sessions.py), so they are not looked up by
+    # account: the account's session epoch, its password and its being active stop them.
     response = browser.get(reverse("home"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
     retry = Client()
