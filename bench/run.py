@@ -17,6 +17,8 @@ reused while it is there).
 
 report_utility: of the cells of leadership's report for the demo's last completed quarter whose
 exact value is at least k, the share leadership sees (bench/report_utility.py; goal >= 0.9).
+anonymity_set: the smallest number of staff the team leader's view of a named request in the demo
+is consistent with, against max(k, 5 % of staff) (bench/anonymity_set.py; goal >= 1.0).
 """
 
 from __future__ import annotations
@@ -195,6 +197,16 @@ def report_utility() -> str:
     return result.stdout
 
 
+def anonymity_set() -> str:
+    """bench/anonymity_set.py builds the demo into its own temporary database."""
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "anonymity_set.py")], cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
 def main() -> None:
     """Every benchmark runs even when another one fails; any failure fails `make bench`."""
     failed = []
@@ -203,6 +215,7 @@ def main() -> None:
         ("matching", matching),
         ("report", report),
         ("report_utility", report_utility),
+        ("anonymity_set", anonymity_set),
     ):
         try:
             print(bench(), end="", flush=True)

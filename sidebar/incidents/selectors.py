@@ -17,7 +17,7 @@ from sidebar.incidents.models import GroupSession, Incident, Recusal
 from sidebar.lib.people import person_labels
 from sidebar.support import matching
 from sidebar.support.models import Assignment, SupportRequest
-from sidebar.support.selectors import candidates, need_for
+from sidebar.support.selectors import candidates, need_for, team_leader_cohorts
 from sidebar.team.models import PeerProfile
 
 LIVE = (Assignment.Status.OFFERED, Assignment.Status.ACCEPTED)
@@ -77,13 +77,14 @@ def board(incident: Incident, *, actor: Any, request: HttpRequest | None = None)
     pool = {candidate.peer_id: candidate for candidate in candidates()}
     peers = PeerProfile.objects.select_related("person__unit").in_bulk(list(pool))
     names = dict(zip(peers, person_labels([peer.person for peer in peers.values()]), strict=True))
+    cohorts = team_leader_cohorts() if any(item.status == SupportRequest.Status.OPEN for item in outreach) else {}
     rows = []
     for number, item in enumerate(outreach, start=1):
         live = next((a for a in item.assignments.all() if a.status in LIVE), None)
         shown: list[dict[str, Any]] = []
         proposed = None
         if item.status == SupportRequest.Status.OPEN:
-            ranked = matching.rank(need_for(item, actor=actor, request=request), pool.values())
+            ranked = matching.rank(need_for(item, actor=actor, request=request, cohorts=cohorts), pool.values())
             ranked.sort(key=lambda suggestion: not suggestion.candidate.on_call)  # stable: keeps the rank
             if ranked:
                 proposed = ranked[0].candidate.peer_id

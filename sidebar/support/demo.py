@@ -52,6 +52,7 @@ from sidebar.support.categories import (
     Urgency,
 )
 from sidebar.support.models import Assignment, CheckIn, Contact, SupportRequest
+from sidebar.support.selectors import team_leader_cohorts
 from sidebar.team import services as team
 from sidebar.team.models import PeerProfile, PeerStatusChange
 from sidebar.vault import services as vault
@@ -518,6 +519,7 @@ class _Year:
             if person.supervisor_id is not None:
                 self.children[person.supervisor_id].append(person)
         self._chains: dict[Any, frozenset[Any]] = {}
+        self._cohorts: dict[Any, matching.Cohort] | None = None
         held: dict[str, set[str]] = defaultdict(set)
         for email, role in RoleMembership.objects.values_list("user__email", "role"):
             held[email].add(role)
@@ -751,12 +753,17 @@ class _Year:
     # -- matching ----------------------------------------------------------------------------
 
     def need(self, plan: _Plan) -> matching.Need:
+        """As the team leader's view ranks it: for the person's cohort (the same cohorts as
+        sidebar.support.selectors.need_for, computed once: the chart and the peers stay put)."""
+        if self._cohorts is None:
+            self._cohorts = team_leader_cohorts()
         person = plan.person
+        cohort = self._cohorts[person.pk]
         return matching.Need(
             person_id=person.pk,
-            chain_ids=self.chain(person),
-            rank_level=person.rank_tier.level,
-            unit_id=person.unit_id,
+            chain_ids=cohort.excluded,
+            rank_level=cohort.rank_level,
+            unit_ids=cohort.unit_ids,
             topics=frozenset(plan.topics),
             language=plan.language,
             prefer_same_tier=plan.prefer_same_tier,
@@ -790,6 +797,8 @@ class _Year:
             peer = self.peers[suggestion.candidate.peer_id]
             blocked = peer.blocked_from()
             if referrer is not None and peer.user.pk == referrer:
+                continue
+            if peer.profile.person_id == plan.person.pk:  # they would decline their own request
                 continue
             if blocked is not None and blocked <= self.last_day(plan):
                 continue

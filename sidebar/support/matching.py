@@ -5,7 +5,9 @@ the team leader can read."""
 
 from __future__ import annotations
 
+import math
 import uuid
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -33,7 +35,7 @@ class Need:
     person_id: uuid.UUID | None  # None: anonymous
     chain_ids: frozenset[uuid.UUID] = frozenset()  # everyone above or below the person
     rank_level: int | None = None
-    unit_id: uuid.UUID | None = None
+    unit_ids: frozenset[uuid.UUID] = frozenset()  # the person's unit, or their cohort's units
     topics: frozenset[str] = frozenset()
     language: str = ""
     prefer_same_tier: bool = True
@@ -51,9 +53,10 @@ class Suggestion:
     reasons: tuple[str, ...]
 
 
-# Rules that depend on who the person is: never shown to the team leader, who must not be able
-# to narrow down the person by trying peers.
-IDENTITY_RULES = frozenset({"is the person themself", "is in the person's chain of command"})
+# The one reason given for a rule that depends on who the person is (the person themself, or
+# someone above or below them): it reads like any other ineligibility, and since the team
+# leader's view applies it to a whole cohort (below), it says nothing about one person.
+NOT_AVAILABLE = "not available for this request"
 # Reasons that describe the person relative to the peer (their tier, their unit): kept for
 # ranking, not shown to the team leader.
 IDENTITY_REASONS = frozenset({"same rank tier", "also a supervisor", "works in another unit"})
@@ -68,10 +71,8 @@ def ineligibility(need: Need, candidate: Candidate) -> list[str]:
         reasons.append("basic training not complete")
     if not candidate.agreement_current:
         reasons.append("has not signed the current confidentiality agreement")
-    if need.person_id is not None and candidate.person_id == need.person_id:
-        reasons.append("is the person themself")
-    if candidate.person_id in need.chain_ids:
-        reasons.append("is in the person's chain of command")
+    if candidate.person_id == need.person_id or candidate.person_id in need.chain_ids:
+        reasons.append(NOT_AVAILABLE)
     if candidate.open_cases >= candidate.capacity:
         reasons.append("at capacity")
     if candidate.away:
@@ -98,8 +99,8 @@ def score(need: Need, candidate: Candidate) -> tuple[int, tuple[str, ...]]:
         elif candidate.rank_level > 0 and need.rank_level > 0:
             points += 25
             reasons.append("also a supervisor")
-    if need.unit_id is not None and candidate.unit_id is not None:
-        if candidate.unit_id != need.unit_id:
+    if need.unit_ids and candidate.unit_id is not None:
+        if candidate.unit_id not in need.unit_ids:
             points += 25 if need.prefer_other_unit else 5
             reasons.append("works in another unit")
         elif need.prefer_other_unit:
@@ -138,3 +139,143 @@ def rank(need: Need, candidates: Iterable[Candidate], *, limit: int | None = Non
         )
     )
     return suggestions[:limit] if limit is not None else suggestions
+
+
+# -- cohorts: what the team leader sees must not single out the person ----------------------
+#
+# The hard rules above depend on who asked: a peer who works above or below the person is never
+# offered the request. Applied person by person, the suggestion list gives that away: replaying
+# it for each of 400 staff left 2–3 whose reporting lines produce the same list and order. So the
+# team leader's view is computed for a *cohort* instead: at least ``minimum`` staff whose place
+# in the organisation is alike, taken together. A peer above or below any of them is kept out
+# for all of them; the tier preference uses the tier most of them hold and the unit
+# preference all their units. Whoever in the cohort asked, the team leader sees the same
+# suggestions, order, reasons and refusals. (The person themself is not kept out here: leaving
+# one peer out of their own request would point at them. If they are offered it, they decline it
+# like any other offer, and they cannot accept it: services.accept.)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One staff member's place, as matching sees it."""
+
+    person_id: uuid.UUID
+    unit_id: uuid.UUID | None
+    rank_level: int
+    excluded: frozenset[uuid.UUID]  # peers (person ids) above or below the person
+    name: str = ""  # breaks ties between equal choices (the work e-mail: stable across rebuilds)
+
+
+@dataclass(frozen=True)
+class Cohort:
+    members: frozenset[uuid.UUID]
+    excluded: frozenset[uuid.UUID]  # every member's excluded peers
+    rank_level: int  # the tier most of them share (ties: the lower)
+    unit_ids: frozenset[uuid.UUID]
+
+
+def cohort_minimum(staff: int, k: int) -> int:
+    """How many staff every cohort holds: the agency's suppression threshold k, and at least 5 %
+    of staff (the anonymity set the team leader's view must keep)."""
+    return max(k, math.ceil(staff * 0.05))
+
+
+def standings(
+    people: Iterable[tuple[uuid.UUID, uuid.UUID | None, uuid.UUID | None, int, str]], peer_people: Iterable[uuid.UUID]
+) -> list[Standing]:
+    """Each person's standing from (person id, supervisor id, unit id, rank level, name) rows: the peers
+    in their reporting line, up or down at any depth, found by walking from each peer (the peers
+    are few; a walk per person would touch the whole chart for every chief)."""
+    rows = list(people)
+    boss_of = {person_id: supervisor_id for person_id, supervisor_id, *_ in rows}
+    children: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    for person_id, supervisor_id, *_ in rows:
+        if supervisor_id is not None:
+            children[supervisor_id].append(person_id)
+    excluded: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for peer in set(peer_people):
+        boss, seen = boss_of.get(peer), {peer}
+        while boss is not None and boss not in seen:  # everyone above the peer has the peer below
+            seen.add(boss)
+            excluded[boss].add(peer)
+            boss = boss_of.get(boss)
+        stack = list(children.get(peer, ()))
+        while stack:  # everyone below the peer has the peer above
+            person = stack.pop()
+            if person not in seen:
+                seen.add(person)
+                excluded[person].add(peer)
+                stack.extend(children.get(person, ()))
+    return [
+        Standing(person_id, unit_id, level, frozenset(excluded.get(person_id, ())), name)
+        for person_id, _, unit_id, level, name in rows
+    ]
+
+
+# What merging two groups costs, per member whose view changes: a peer lost to them outweighs
+# everything; then a tier preference lost; then a unit preference.
+_PEER_LOST, _TIER_LOST, _UNIT_BLURRED = 1000, 10, 1
+
+
+@dataclass
+class _Group:
+    members: list[uuid.UUID]
+    excluded: frozenset[uuid.UUID]
+    levels: list[int]  # each member's
+    units: frozenset[uuid.UUID | None]
+    key: str  # a stable name, for ties
+
+
+def _merge_cost(small: _Group, other: _Group) -> int:
+    def cost(a: _Group, b: _Group) -> int:  # what the members of ``a`` lose by joining ``b``
+        lost = len(b.excluded - a.excluded) * _PEER_LOST
+        lost += _TIER_LOST if set(b.levels) - set(a.levels) else 0
+        lost += len(b.units - a.units) * _UNIT_BLURRED
+        return lost * len(a.members)
+
+    return cost(small, other) + cost(other, small)
+
+
+def cohorts(people: Iterable[Standing], minimum: int) -> dict[uuid.UUID, Cohort]:
+    """Every person's cohort: groups of at least ``minimum`` people (everyone together when there
+    are fewer), each the union of people whose standing is alike. Deterministic: the same chart
+    gives the same cohorts, whoever asks. Greedy: the smallest group joins the one it costs
+    least to join, until none is too small."""
+    by_place: dict[tuple[frozenset[uuid.UUID], int, uuid.UUID | None], list[Standing]] = defaultdict(list)
+    for standing in people:
+        by_place[(standing.excluded, standing.rank_level, standing.unit_id)].append(standing)
+    groups = [
+        _Group(
+            [s.person_id for s in alike],
+            excluded,
+            [level] * len(alike),
+            frozenset({unit}),
+            min(s.name or str(s.person_id) for s in alike),
+        )
+        for (excluded, level, unit), alike in by_place.items()
+    ]
+    while len(groups) > 1:
+        groups.sort(key=lambda g: (len(g.members), g.key))
+        small = groups[0]
+        if len(small.members) >= minimum:
+            break
+        partner = min(groups[1:], key=lambda g: (_merge_cost(small, g), -len(g.members), g.key))
+        groups.remove(partner)
+        groups[0] = _Group(
+            small.members + partner.members,
+            small.excluded | partner.excluded,
+            small.levels + partner.levels,
+            small.units | partner.units,
+            min(small.key, partner.key),
+        )
+    found = {}
+    for group in groups:
+        cohort = Cohort(
+            members=frozenset(group.members),
+            excluded=group.excluded,
+            rank_level=min(Counter(group.levels).items(), key=lambda item: (-item[1], item[0]))[0],
+            unit_ids=frozenset(unit for unit in group.units if unit is not None),
+        )
+        for member in group.members:
+            found[member] = cohort
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import uuid
 from typing import Any
@@ -13,7 +14,7 @@ from django.utils import timezone
 from sidebar.incidents.models import Recusal
 from sidebar.lib.times import quarter_hour_ceiling, quarter_hour_floor
 from sidebar.org.models import Person
-from sidebar.org.selectors import chain_of_command, current_agency
+from sidebar.org.selectors import current_agency
 from sidebar.support import matching
 from sidebar.support.categories import Source, Urgency
 from sidebar.support.models import Assignment, SupportRequest
@@ -39,15 +40,44 @@ def person_of(support_request: SupportRequest, *, actor: Any, request: HttpReque
     return Person.objects.select_related("rank_tier").filter(pk=person_id).first()
 
 
-def need_for(support_request: SupportRequest, *, actor: Any, request: HttpRequest | None = None) -> matching.Need:
+def cohort_of(person: Person, *, k: int | None = None) -> matching.Cohort:
+    """The cohort the team leader's view is computed for when ``person`` asks (two queries): see
+    matching.cohorts. Everyone active counts, and the person too if they have left."""
+    return team_leader_cohorts(also=person, k=k)[person.pk]
+
+
+def team_leader_cohorts(*, also: Person | None = None, k: int | None = None) -> dict[uuid.UUID, matching.Cohort]:
+    """Every active staff member's cohort (and ``also``'s): one query for the chart, one for
+    the peers (every peer profile, serving or not: who counts as a peer must not depend on today's
+    rota, or the cohorts would shift under an open request)."""
+    rows = Person.objects.filter(Q(is_active=True) | Q(pk=also.pk if also else None))
+    chart = list(rows.order_by().values_list("pk", "supervisor_id", "unit_id", "rank_tier__level", "work_email"))
+    peer_people = PeerProfile.objects.order_by().values_list("person_id", flat=True)
+    threshold = k if k is not None else current_agency().suppression_threshold
+    minimum = matching.cohort_minimum(len(chart), threshold)
+    return matching.cohorts(matching.standings(chart, peer_people), minimum)
+
+
+def need_for(
+    support_request: SupportRequest,
+    *,
+    actor: Any,
+    request: HttpRequest | None = None,
+    cohorts: dict[uuid.UUID, matching.Cohort] | None = None,
+) -> matching.Need:
+    """What the request needs, as the team leader's view ranks it: for a named request, the
+    person's cohort stands in for the person (their chain of command is kept out for the whole
+    cohort). ``cohorts`` (team_leader_cohorts) saves the two queries when ranking many."""
     person = person_of(support_request, actor=actor, request=request)
-    return matching.Need(
-        person_id=person.pk if person else None,
-        chain_ids=frozenset(chain_of_command(person).order_by().values_list("pk", flat=True))
-        if person
-        else frozenset(),
-        rank_level=person.rank_tier.level if person else None,
-        unit_id=person.unit_id if person else None,
+    return need_as(support_request, person, cohorts=cohorts)
+
+
+def need_as(
+    support_request: SupportRequest, person: Person | None, *, cohorts: dict[uuid.UUID, matching.Cohort] | None = None
+) -> matching.Need:
+    """The need of ``support_request`` had ``person`` asked it (None: anonymous)."""
+    need = matching.Need(
+        person_id=None,
         topics=frozenset(support_request.topics),
         language=support_request.language,
         prefer_same_tier=support_request.prefer_same_tier,
@@ -68,6 +98,18 @@ def need_for(support_request: SupportRequest, *, actor: Any, request: HttpReques
         if support_request.incident_id
         else frozenset(),
     )
+    return asked_by(need, person, cohorts=cohorts) if person is not None else need
+
+
+def asked_by(
+    need: matching.Need, person: Person, *, cohorts: dict[uuid.UUID, matching.Cohort] | None = None
+) -> matching.Need:
+    """``need`` as the team leader's view sees it when ``person`` asked: through their cohort
+    (``person_id`` stays empty: see matching's note on cohorts).
+    The one path from a person to what the view shows (the measure in support/anonymity.py
+    replays it for every staff member)."""
+    cohort = cohorts[person.pk] if cohorts and person.pk in cohorts else cohort_of(person)
+    return dataclasses.replace(need, chain_ids=cohort.excluded, rank_level=cohort.rank_level, unit_ids=cohort.unit_ids)
 
 
 def peers_with_load() -> QuerySet[PeerProfile]:
@@ -318,8 +360,7 @@ def suggestion_rows(
     support_request: SupportRequest, *, actor: Any, request: HttpRequest | None = None
 ) -> list[dict[str, Any]]:
     """Every eligible peer, best first, with name and unit, for the team leader (one more
-    query). Reasons that describe the person (their tier, their unit) are left out: ranking uses
-    them, but showing them would tell the team leader who asked."""
+    query), ranked for the asker's cohort (see need_for)."""
     need = need_for(support_request, actor=actor, request=request)
     suggestions = matching.rank(need, candidates())
     peers = PeerProfile.objects.select_related("person__unit").in_bulk([s.candidate.peer_id for s in suggestions])
@@ -328,10 +369,16 @@ def suggestion_rows(
             "peer_id": s.candidate.peer_id,
             "name": peers[s.candidate.peer_id].person.full_name,
             "unit": peers[s.candidate.peer_id].person.unit,
-            "reasons": [reason for reason in s.reasons if reason not in matching.IDENTITY_REASONS],
+            "reasons": list(shown_reasons(s)),
         }
         for s in suggestions
     ]
+
+
+def shown_reasons(suggestion: matching.Suggestion) -> tuple[str, ...]:
+    """The reasons the team leader reads: those that describe the person relative to the peer
+    (tier, unit) rank the list but are not shown."""
+    return tuple(reason for reason in suggestion.reasons if reason not in matching.IDENTITY_REASONS)
 
 
 def queue_summary(now: datetime.datetime | None = None, *, agency: Any = None) -> dict[str, int]:

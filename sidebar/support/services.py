@@ -29,7 +29,6 @@ from sidebar.support.categories import (
     Topic,
     Urgency,
 )
-from sidebar.support.matching import IDENTITY_RULES
 from sidebar.support.models import Assignment, CheckIn, Contact, SentForm, SupportRequest
 from sidebar.team.models import PeerProfile
 from sidebar.vault import services as vault
@@ -198,9 +197,7 @@ def assign(
 ) -> Assignment:
     """Offer the request to a peer. The eligibility rules are checked again here (not only in
     the suggestion list), and the database lets only one live assignment exist per request. A
-    refusal is audited (outside the rolled-back attempt) and never names a rule that depends on
-    who the person is: "in the person's chain of command" would let the team leader work out
-    who asked by trying peers one by one."""
+    refusal is audited (outside the rolled-back attempt); see ``refusal``."""
     from sidebar.support.selectors import ineligibility_reasons
 
     with transaction.atomic():
@@ -220,10 +217,14 @@ def assign(
             notify.new_assignment(peer.person.work_email)
             return assignment
     record(action=Action.ASSIGNMENT, actor=by, obj=locked, detail="refused", request=request, result=Result.DENIED)
-    shown = [reason for reason in reasons if reason not in IDENTITY_RULES]
-    if len(shown) < len(reasons):
-        raise WorkflowError("This peer cannot take this request. Choose one of the suggestions.")
-    raise WorkflowError("This peer cannot take this request: " + "; ".join(shown) + ".")
+    raise WorkflowError(refusal(reasons))
+
+
+def refusal(reasons: list[str]) -> str:
+    """Why a peer cannot be offered a request. A rule that depends on who asked reads like any
+    other ("not available for this request"), and the team leader's suggestions apply it to the
+    asker's whole cohort: trying peers one by one tells nothing about one person."""
+    return "This peer cannot take this request: " + "; ".join(dict.fromkeys(reasons)) + "."
 
 
 def _lock_open_offer(assignment: Assignment) -> Assignment:
@@ -238,7 +239,15 @@ def _lock_open_offer(assignment: Assignment) -> Assignment:
 
 @transaction.atomic
 def accept(*, assignment: Assignment, by: User, request: HttpRequest | None = None) -> Assignment:
+    """The peer takes the request on. Not their own: the team leader's suggestions do not leave
+    the person out (that would point at them), so the rule holds here, where only the person
+    learns of it, and their decline reads like any other."""
+    from sidebar.support.selectors import person_of
+
     locked = _lock_open_offer(assignment)
+    person = person_of(locked.request, actor=by, request=request)
+    if person is not None and person.pk == assignment.peer.person_id:
+        raise WorkflowError("This request is your own. Decline it, and it goes back to the team leader.")
     assignment.status, assignment.answered_at = Assignment.Status.ACCEPTED, timezone.now()
     assignment.save(update_fields=["status", "answered_at"])
     SupportRequest.objects.filter(pk=assignment.request_id).update(status=SupportRequest.Status.ACTIVE)

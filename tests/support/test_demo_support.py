@@ -23,10 +23,11 @@ from sidebar.core.management.commands import load_demo
 from sidebar.lib.times import start_of_utc_day
 from sidebar.org.demo import DemoAccounts, build_demo_agency, demo_accounts
 from sidebar.org.models import Person
-from sidebar.org.selectors import chain_of_command
+from sidebar.org.selectors import chain_of_command, current_agency
 from sidebar.safeguards.models import PolicyDocument, Signature
 from sidebar.safeguards.selectors import current_document
 from sidebar.support import matching, selectors, services
+from sidebar.support.anonymity import anonymity_sets
 from sidebar.support.categories import Topic
 from sidebar.support.demo import AGREEMENT_V2_DAYS_AGO, INCIDENT_DAYS_AGO, build_demo_support
 from sidebar.support.models import Assignment, CheckIn, Contact, SupportRequest
@@ -305,6 +306,36 @@ class TestTheDemoYear:
                 assert "has not signed the current confidentiality agreement" in reasons
                 only_the_agreement += reasons == ["has not signed the current confidentiality agreement"]
         assert only_the_agreement  # the rule working on its own, not hidden behind another one
+
+    def test_the_team_leader_cannot_narrow_any_named_request_to_fewer_than_5_percent_of_staff(self, year):
+        """Issue 12, section 3, the measure: replay the team leader's view of each named request
+        (suggestions, order, reasons, the answer to offering it to each peer) as if each active
+        staff member had asked; the asker must be one of at least max(k, 5 % of staff) for whom
+        it looks the same. Judged person by person, as before, six requests had a set of 1."""
+        named = [(item, selectors.person_of(item, actor=None)) for item in SupportRequest.objects.all()]
+        named = [(item, person) for item, person in named if person is not None]
+        assert len(named) >= 20
+        staff = Person.objects.filter(is_active=True).count()
+        goal = matching.cohort_minimum(staff, current_agency().suppression_threshold)
+        assert goal == 20
+        sets = anonymity_sets(named)
+        assert min(sets.values()) >= goal, sorted(sets.values())[:5]
+
+    def test_a_peer_offered_their_own_request_can_only_decline_it(self, year):
+        """Leaving one peer out of their own request would point at them: the suggestions keep
+        them, and accepting is refused (only they learn why); their decline reads like any other."""
+        peer = PeerProfile.objects.get(person__work_email=year.accounts.peer)
+        leader = _user(year.accounts.team_leader)
+        with transaction.atomic():
+            own = services.ask_for_myself(
+                user=peer.person.user, person=peer.person, urgency="routine", kind="post_crisis", topics=["work_stress"]
+            )
+            offer = Assignment.objects.create(request=own, peer=peer, assigned_by=leader)
+            with pytest.raises(services.WorkflowError, match="your own"):
+                services.accept(assignment=offer, by=peer.person.user)
+            services.decline(assignment=offer, reason="conflict", by=peer.person.user)
+            assert SupportRequest.objects.get(pk=own.pk).status == SupportRequest.Status.OPEN
+            transaction.set_rollback(True)
 
     def test_the_staff_account_finds_its_own_request_and_referral(self, year):
         mine = selectors.sent_by(_user(year.accounts.staff))

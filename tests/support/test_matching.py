@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sidebar.support.matching import Candidate, Need, Suggestion, ineligibility, rank, score
+from sidebar.support.matching import NOT_AVAILABLE, Candidate, Need, Suggestion, ineligibility, rank, score
 
 UNIT_A, UNIT_B = uuid.uuid4(), uuid.uuid4()
 ASKER = uuid.uuid4()
@@ -33,7 +33,7 @@ def candidate(**fields: object) -> Candidate:
 
 def need(**fields: object) -> Need:
     """A line-staff person in unit A asking for support, unless told otherwise."""
-    values: dict[str, object] = {"person_id": ASKER, "rank_level": 0, "unit_id": UNIT_A}
+    values: dict[str, object] = {"person_id": ASKER, "rank_level": 0, "unit_ids": frozenset({UNIT_A})}
     values.update(fields)
     return Need(**values)  # type: ignore[arg-type]
 
@@ -67,7 +67,7 @@ HARD_RULES = {
     "inactive": ({}, {"active": False}, "not an active team member"),
     "untrained": ({}, {"trained": False}, "basic training not complete"),
     "no current agreement": ({}, {"agreement_current": False}, "has not signed the current confidentiality agreement"),
-    "the person themself": ({}, {"person_id": ASKER}, "is the person themself"),
+    "the person themself": ({}, {"person_id": ASKER}, NOT_AVAILABLE),
     "at capacity": ({}, {"open_cases": 3, "capacity": 3}, "at capacity"),
     "over capacity": ({}, {"open_cases": 5, "capacity": 3}, "at capacity"),
     "takes no cases": ({}, {"open_cases": 0, "capacity": 0}, "at capacity"),
@@ -102,8 +102,8 @@ def test_chain_of_command_is_excluded_in_both_directions_at_any_depth():
     suggested = {s.candidate.person_id for s in rank(the_need, peers.values())}
     assert suggested == {people[i] for i in (6, 7, 8, 9)}
     for i in (0, 1, 2, 4, 5):  # two levels above, the direct supervisor, direct and indirect reports
-        assert "is in the person's chain of command" in ineligibility(the_need, peers[i])
-    assert ineligibility(the_need, peers[3]) == ["is the person themself"]
+        assert ineligibility(the_need, peers[i]) == [NOT_AVAILABLE]
+    assert ineligibility(the_need, peers[3]) == [NOT_AVAILABLE]
 
 
 def test_one_below_capacity_is_still_eligible():
@@ -120,8 +120,7 @@ def test_a_peer_breaking_every_rule_hears_every_reason():
         "not an active team member",
         "basic training not complete",
         "has not signed the current confidentiality agreement",
-        "is the person themself",
-        "is in the person's chain of command",
+        NOT_AVAILABLE,  # the person themself and their chain of command read alike
         "at capacity",
         "marked unavailable",
         "recused for this incident",
@@ -329,7 +328,7 @@ def org_charts(draw: st.DrawFn) -> dict[str, object]:
         person_id=people[asker] if asker is not None else None,
         chain_ids=frozenset(people[i] for i in chain),
         rank_level=level_of[asker] if asker is not None else None,
-        unit_id=unit_of[asker] if asker is not None else None,
+        unit_ids=frozenset({unit_of[asker]}) if asker is not None and unit_of[asker] else frozenset(),
         topics=frozenset(draw(st.sets(st.sampled_from(TOPICS)))),
         language=draw(st.sampled_from(LANGUAGES)),
         prefer_same_tier=draw(st.booleans()),

@@ -19,9 +19,11 @@ from hypothesis import strategies as st
 
 from sidebar.accounts.models import User
 from sidebar.accounts.roles import Role
+from sidebar.org.models import Person
 from sidebar.support import services
+from sidebar.support.matching import NOT_AVAILABLE
 from sidebar.support.models import Assignment, SupportRequest
-from sidebar.support.selectors import ineligibility_reasons, suggestions_for
+from sidebar.support.selectors import cohort_of, ineligibility_reasons, suggestions_for
 from sidebar.team.models import PeerProfile
 from tests.factories import (
     PersonFactory,
@@ -97,36 +99,69 @@ IN_THE_LINE = ("chief", "manager", "deputy", "clerk")
 OUTSIDE = ("sibling_supervisor", "sibling_deputy", "other_manager", "other_supervisor", "other_deputy")
 
 
+def crowd(n: int = 6) -> list[User]:
+    """Line staff of one records unit, outside every reporting line of the chart: an ordinary
+    cohort of their own (the team leader's view is computed per cohort, see cohort_of)."""
+    records = UnitFactory(name="Records")
+    return [staff(unit=records) for _ in range(n)]
+
+
+def outside_every_line(cohort_members: frozenset[uuid.UUID], chart: dict[str, User]) -> set[uuid.UUID]:
+    """The chart's peers above or below none of ``cohort_members`` (plain Python)."""
+    people = {user.person.pk: user.person for user in chart.values()}
+
+    def line(pk: uuid.UUID) -> set[uuid.UUID]:
+        found, step = set(), people[pk].supervisor_id
+        while step is not None:
+            found.add(step)
+            step = people[step].supervisor_id
+        frontier = {pk}
+        while frontier:
+            frontier = {p for p, person in people.items() if person.supervisor_id in frontier}
+            found |= frontier
+        return found
+
+    crossed = set().union(*(line(pk) for pk in cohort_members if pk in people))
+    return {pk for name, user in chart.items() if name != "asker" and (pk := user.person.pk) not in crossed}
+
+
 def test_nobody_in_the_reporting_line_is_suggested(chart, leader):
+    """For the asker's whole cohort: no peer above or below any of them (the asker's own line
+    among them), and every other peer of the chart."""
     suggested = suggested_people(ask_as(chart["asker"]), leader)
-    assert set(suggested) == {chart[name].person.pk for name in OUTSIDE}
-    for name in (*IN_THE_LINE, "asker"):
+    for name in IN_THE_LINE:
         assert chart[name].person.pk not in suggested
+    cohort = cohort_of(chart["asker"].person)
+    assert chart["asker"].person.pk in cohort.members and len(cohort.members) >= 5
+    assert set(suggested) == outside_every_line(cohort.members, chart)
 
 
-def test_supervisors_come_first_for_a_supervisor(chart, leader):
-    suggested = suggested_people(ask_as(chart["asker"]), leader)
-    assert suggested[:3] == [
-        chart["other_supervisor"].person.pk,  # same tier, another unit
-        chart["sibling_supervisor"].person.pk,  # same tier
-        chart["other_manager"].person.pk,  # also a supervisor
-    ]
+def test_the_suggestions_are_the_same_whoever_in_the_cohort_asked(chart, leader):
+    cohort = cohort_of(chart["asker"].person)
+    lists = set()
+    for member in Person.objects.filter(pk__in=cohort.members, user__isnull=False):
+        support_request = ask_as(member.user)
+        lists.add(tuple(suggested_people(support_request, leader)))
+        support_request.delete()
+    assert len(lists) == 1
 
 
 def test_a_named_superior_is_not_suggested_even_when_asked_for(chart, leader):
-    """The chain of command wins over the person's own request for a peer."""
+    """The chain of command wins over the person's own request for a peer, and the refusal reads
+    like any other ineligibility."""
     manager_as_peer = chart["manager"].person.peer_profile
     support_request = ask_as(chart["asker"], requested_peer=manager_as_peer)
     assert chart["manager"].person.pk not in suggested_people(support_request, leader)
     reasons = ineligibility_reasons(support_request=support_request, peer=manager_as_peer, actor=leader)
-    assert reasons == ["is in the person's chain of command"]
-    with pytest.raises(services.WorkflowError, match="cannot take this request"):
+    assert reasons == [NOT_AVAILABLE]
+    with pytest.raises(services.WorkflowError) as refused:
         services.assign(support_request=support_request, peer=manager_as_peer, by=leader)
+    assert str(refused.value) == "This peer cannot take this request: not available for this request."
 
 
 def test_a_named_eligible_peer_comes_first(chart, leader):
-    far = chart["other_deputy"].person.peer_profile  # other unit, other tier: not the matcher's pick
-    suggested = suggested_people(ask_as(chart["asker"], requested_peer=far), leader)
+    far = chart["other_deputy"].person.peer_profile  # not the matcher's pick for line staff of Records
+    suggested = suggested_people(ask_as(crowd()[0], requested_peer=far), leader)
     assert suggested[0] == chart["other_deputy"].person.pk
 
 
@@ -137,7 +172,7 @@ def test_a_referral_uses_the_colleague_s_reporting_line_not_the_referrer_s(chart
     suggested = set(suggested_people(support_request, leader))
     for name in ("chief", "manager", "asker", "clerk", "deputy"):
         assert chart[name].person.pk not in suggested
-    assert chart["other_deputy"].person.pk in suggested  # the referrer's own line does not matter here
+    assert suggested == outside_every_line(cohort_of(chart["deputy"].person).members, chart)
 
 
 def test_a_peer_who_has_not_signed_the_newest_agreement_is_never_suggested(chart, leader):
@@ -145,7 +180,7 @@ def test_a_peer_who_has_not_signed_the_newest_agreement_is_never_suggested(chart
     signed_again = chart["other_supervisor"]
     sign_current_agreement(signed_again)
     lagging = chart["sibling_supervisor"]
-    support_request = ask_as(chart["asker"])
+    support_request = ask_as(crowd()[0])
 
     assert suggested_people(support_request, leader) == [signed_again.person.pk]
     reasons = ineligibility_reasons(support_request=support_request, peer=lagging.person.peer_profile, actor=leader)
@@ -208,7 +243,7 @@ def test_live_assignments_count_against_capacity_and_finished_ones_do_not(leader
 
 def test_query_count_does_not_grow_with_the_team(leader):
     boss = staff(level=2)
-    asker = staff(supervisor=boss)
+    asker = crowd()[0]
     make_peer(boss)
     peers = [make_peer(staff(supervisor=boss, level=n % 3)) for n in range(5)]
     for peer in peers[:3]:  # some open cases, so the load count has rows to count
@@ -218,20 +253,20 @@ def test_query_count_does_not_grow_with_the_team(leader):
 
     with CaptureQueriesContext(connection) as with_5:
         few = suggestions_for(support_request, actor=leader, limit=EVERYONE)
-    assert len(few) == 5
+    assert len(few) == 6
 
     more = [make_peer(staff(level=n % 4)) for n in range(15)]
     for peer in more[:5]:
         Assignment.objects.create(request=ask_as(staff()), peer=peer, status=Assignment.Status.OFFERED)
     with CaptureQueriesContext(connection) as with_20:
         many = suggestions_for(support_request, actor=leader, limit=EVERYONE)
-    assert len(many) == 20
+    assert len(many) == 21
 
     assert statements(with_20) == statements(with_5), "\n".join(statements(with_20))
     # the sealed link to the staff record, the audit event for reading it (head, insert, head
-    # update), the person, the chain (one recursive query), who declined this request before,
-    # the current agreement, the peers
-    assert len(statements(with_5)) <= 9, "\n".join(statements(with_5))
+    # update), the person, who declined this request before, the cohorts (the chart, the
+    # agency's threshold, the peers' records), the current agreement, the peers
+    assert len(statements(with_5)) <= 11, "\n".join(statements(with_5))
 
 
 def statements(captured: CaptureQueriesContext) -> list[str]:
@@ -276,4 +311,7 @@ def test_random_org_charts_never_cross_the_chain_of_command(leader, parents, ask
     these = {user.person.pk: i for i, user in enumerate(users)}
     assert users[asker].person.pk not in suggested
     assert not {users[i].person.pk for i in line} & suggested, "a suggestion crossed the chain of command"
-    assert {pk for pk, i in these.items() if i != asker and i not in line} <= suggested, "an eligible peer was dropped"
+    as_chart = {("asker" if i == asker else str(i)): user for i, user in enumerate(users)}
+    expected = outside_every_line(cohort_of(users[asker].person).members, as_chart)
+    assert {pk for pk, i in these.items() if i != asker and i not in line} >= expected
+    assert suggested & set(these) == expected, "an eligible peer was dropped"
