@@ -21,12 +21,12 @@ from django.utils.crypto import salted_hmac
 from sidebar.support.models import AttemptCounter
 
 
-def counter_key(purpose: str, value: str) -> str:
+def counter_key(purpose: str, value: str) -> bytes:
     """A counter's key: a keyed hash of what is counted, so the table names no address or code."""
-    return f"{purpose}:{salted_hmac(f'sidebar.support.limits.{purpose}', value).hexdigest()}"
+    return salted_hmac(f"sidebar.support.limits.{purpose}", value, algorithm="sha256").digest()
 
 
-def take(key: str, *, limit: int, window: datetime.timedelta) -> bool:
+def take(key: bytes, *, limit: int, window: datetime.timedelta) -> bool:
     """Take one of ``limit`` units of the current window; False when none is left. A key with no
     current window starts one (fixed windows: the first attempt opens it, it ends ``window`` later)."""
     for _ in range(3):
@@ -47,7 +47,7 @@ def take(key: str, *, limit: int, window: datetime.timedelta) -> bool:
     return False  # pragma: no cover - three races lost in a row: refuse rather than let through
 
 
-def give_back(key: str) -> None:
+def give_back(key: bytes) -> None:
     """Return a unit taken for an attempt that does not count."""
     AttemptCounter.objects.filter(key=key, count__gt=0).update(count=F("count") - 1)
 

@@ -223,10 +223,10 @@ class AttemptCounter(models.Model):
     """How many attempts (wrong ticket passphrases, anonymous submissions) one source or one
     ticket code has used in the current window, shared by every worker and host. Counting is one
     UPDATE statement (``sidebar.support.limits``), so attempts sent at the same moment cannot all
-    slip under a limit. The key is a keyed hash: the table holds neither addresses nor codes, and
-    rows go once their window has passed."""
+    slip under a limit. The key is a keyed hash (bytes, not text): the table holds neither
+    addresses nor codes, and rows go once their window has passed."""
 
-    key = models.CharField(max_length=120, primary_key=True)
+    key = models.BinaryField(max_length=32, unique=True)
     count = models.PositiveIntegerField(default=0)
     window_ends_at = models.DateTimeField(db_index=True)
 

@@ -168,7 +168,7 @@ def source_of(address: str | None) -> str:
     return str(parsed)
 
 
-def _attempt_counters(*, address: str | None, code: str) -> list[tuple[str, int]]:
+def _attempt_counters(*, address: str | None, code: str) -> list[tuple[bytes, int]]:
     # the source first: a stranger's tries stop there and never reach the code's counter
     return [
         (limits.counter_key("tickets.source", source_of(address)), FAILED_ATTEMPTS_PER_SOURCE),
@@ -210,7 +210,7 @@ def open_ticket(*, code: str, passphrase: str, address: str | None) -> Anonymous
     ``limits``), so attempts sent at the same moment cannot all pass; the right passphrase gives
     its units back."""
     code, passphrase = normalize_code(code), normalize_passphrase(passphrase)
-    taken: list[str] = []
+    taken: list[bytes] = []
     for key, limit in _attempt_counters(address=address, code=code):
         if not limits.take(key, limit=limit, window=ATTEMPT_WINDOW):
             for earlier in taken:
