@@ -13,7 +13,7 @@ from typing import Any
 
 from sidebar.audit.tasks import take_audit_checkpoint, verify_audit_chain
 from sidebar.incidents.tasks import send_anniversary_reminders
-from sidebar.support.tasks import forget_shredded_tickets, send_check_in_reminders
+from sidebar.support.tasks import close_inactive_requests, forget_shredded_tickets, send_check_in_reminders
 from sidebar.training.tasks import send_training_reminders
 from sidebar.vault.tasks import shred_due_identities
 
@@ -32,6 +32,10 @@ SCHEDULES: tuple[Schedule, ...] = (
     Schedule("audit-checkpoint", take_audit_checkpoint, datetime.timedelta(hours=1)),
     Schedule("check-in-reminders", send_check_in_reminders, datetime.timedelta(hours=1)),
     Schedule("forget-shredded-tickets", forget_shredded_tickets, datetime.timedelta(hours=1)),
+    # --- task: auto-close ---
+    # warns the team leaders a week ahead, then closes requests nobody touched (issue 12, section 1)
+    Schedule("close-inactive-requests", close_inactive_requests, datetime.timedelta(days=1)),
+    # --- end task ---
     Schedule("training-reminders", send_training_reminders, datetime.timedelta(hours=6)),
     Schedule("incident-anniversaries", send_anniversary_reminders, datetime.timedelta(days=1)),
 )

@@ -13,6 +13,9 @@ from django.db import models
 # Bounds of the agency's settings, kept here once for the validators, the database's check
 # constraints and the settings page. A retention of 100,000 days is a typing error, not a policy.
 RETENTION_DAYS_MAX = 365
+# A request with no activity for this many days closes on its own (the team leaders are warned a
+# week before), so that its identity does not outlive the need for it.
+INACTIVE_CLOSE_DAYS_MIN, INACTIVE_CLOSE_DAYS_MAX = 14, 365
 SUPPRESSION_MIN, SUPPRESSION_MAX = 3, 50
 FIRST_CONTACT_HOURS_MAX = 336  # two weeks
 TRAINING_HOURS_MAX = 200
@@ -58,6 +61,13 @@ class Agency(models.Model):
         default=30,
         validators=_between(0, RETENTION_DAYS_MAX),
         help_text="Days after a request closes until the identity of the person is shredded (0: at once).",
+    )
+    inactive_close_days = models.PositiveSmallIntegerField(
+        "close inactive requests after (days)",
+        default=90,
+        validators=_between(INACTIVE_CLOSE_DAYS_MIN, INACTIVE_CLOSE_DAYS_MAX),
+        help_text="A request with no activity for this many days closes on its own; the team leaders are "
+        "warned a week before. Its identity is then shredded after the retention period.",
     )
     first_contact_hours_urgent = models.PositiveSmallIntegerField(
         default=1, validators=_between(1, FIRST_CONTACT_HOURS_MAX), help_text="Target for an urgent request."
@@ -109,6 +119,7 @@ class Agency(models.Model):
                 condition=models.Q(suppression_threshold__gte=3), name="suppression_threshold_at_least_3"
             ),
             _check_between("identity_retention_days", 0, RETENTION_DAYS_MAX),
+            _check_between("inactive_close_days", INACTIVE_CLOSE_DAYS_MIN, INACTIVE_CLOSE_DAYS_MAX),
             _check_between("suppression_threshold", SUPPRESSION_MIN, SUPPRESSION_MAX),
             _check_between("first_contact_hours_urgent", 1, FIRST_CONTACT_HOURS_MAX),
             _check_between("first_contact_hours_soon", 1, FIRST_CONTACT_HOURS_MAX),

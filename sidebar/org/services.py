@@ -31,6 +31,7 @@ AGENCY_SETTINGS = (
     "peer_team_email",
     "timezone",
     "identity_retention_days",
+    "inactive_close_days",
     "suppression_threshold",
     "first_contact_hours_urgent",
     "first_contact_hours_soon",

@@ -65,6 +65,9 @@ class SupportRequest(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     first_contact_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # When the team leaders were told this request would close for lack of activity (a week
+    # ahead): it closes only if nothing happened since (sidebar.support.inactivity).
+    inactivity_warned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -96,6 +99,7 @@ class Assignment(models.Model):
         PERSON_CLOSED = "person_closed", "Closed by the person who asked"
         HANDED_BACK = "handed_back", "Handed back to the team leader"
         PEER_LEFT = "peer_left", "The peer left the team"
+        INACTIVE = "inactive", "Closed after a long time without activity"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     request = models.ForeignKey(SupportRequest, on_delete=models.CASCADE, related_name="assignments")

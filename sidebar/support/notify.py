@@ -63,3 +63,22 @@ def ticket_reply(email: str) -> None:
 
 def debrief_requested(emails: Iterable[str]) -> None:
     after_commit(emails, reverse("support:debriefs"), "A peer supporter asked for a debrief.")
+
+
+def inactive_requests_warning(emails: Iterable[str], *, count: int, days: int) -> None:
+    """To the team leaders, a week ahead: how many requests will close, never which or whose."""
+    some = "1 request has" if count == 1 else f"{count} requests have"
+    after_commit(
+        emails,
+        reverse("support:queue"),
+        f"{some} had no activity for a long time and will close on their own in {days} days "
+        "unless something happens on them (an offer, a contact, a check-in, a message).",
+    )
+
+
+def closed_for_inactivity(emails: Iterable[str]) -> None:
+    after_commit(
+        emails,
+        reverse("support:my_assignments"),
+        "A request you held was closed after a long time without activity. Nothing more is needed from you.",
+    )

@@ -19,3 +19,12 @@ def forget_shredded_tickets() -> int:
     from sidebar.support.tickets import forget_shredded_tickets as forget
 
     return forget() + forget_passed_windows()
+
+
+@task()
+def close_inactive_requests() -> int:
+    """Warn the team leaders a week ahead, then close requests nobody touched (idempotent)."""
+    from sidebar.support.inactivity import warn_and_close_inactive
+
+    run = warn_and_close_inactive()
+    return run.warned + run.closed

@@ -75,6 +75,8 @@ REFUSED = {
     "peer capacity of 11": ("peer", {"capacity": 11}),
     "identity retention of 366 days": ("agency", {"identity_retention_days": 366}),
     "identity retention of 99,999 days": ("agency", {"identity_retention_days": 9999}),
+    "closing inactive requests after 13 days": ("agency", {"inactive_close_days": 13}),
+    "closing inactive requests after 366 days": ("agency", {"inactive_close_days": 366}),
     "first-contact target of 0 hours": ("agency", {"first_contact_hours_urgent": 0}),
     "yearly training target of 0 hours": ("agency", {"yearly_training_hours": 0}),
     "basic training target of 0 hours": ("agency", {"basic_training_hours": 0}),

@@ -28,6 +28,7 @@ def settings_form(agency: Agency, **changes: object) -> dict[str, object]:
         "peer_team_email",
         "timezone",
         "identity_retention_days",
+        "inactive_close_days",
         "suppression_threshold",
         "first_contact_hours_urgent",
         "first_contact_hours_soon",
