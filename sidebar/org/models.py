@@ -42,6 +42,21 @@ class Agency(models.Model):
         PROBATION = "probation", "Probation department"
         OTHER = "other", "Other agency"
 
+    # --- task: issue 16, section 4 (statute templates) ---
+    class ExceptionTemplate(models.TextChoices):
+        """Which law's exceptions to confidentiality the program works under. The grounds, their
+        statutory tests and the notice before asking are in sidebar/safeguards/statutes.py."""
+
+        FEDERAL = "federal_50901", "Federal: 34 U.S.C. 50901"
+        CALIFORNIA = "california_8669_4", "California: Gov. Code 8669.4"
+        ARIZONA = "arizona_38_1111", "Arizona: A.R.S. 38-1111"
+        TEXAS = "texas", "Texas: Health & Safety Code ch. 784 (confirm with counsel)"
+        ILLINOIS = "illinois_5_ilcs_840", "Illinois: 5 ILCS 840 (First Responders Suicide Prevention Act)"
+        COLORADO = "colorado_13_90_107", "Colorado: C.R.S. 13-90-107(1)(m)"
+        AGENCY_POLICY = "agency_policy", "Agency policy only (no peer support statute)"
+
+    # --- end task ---
+
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.PROSECUTOR)
     crisis_line = models.CharField(
@@ -111,6 +126,18 @@ class Agency(models.Model):
         validators=_between(1, LOAD_HEAVY_CONTACTS_MAX),
         help_text="Flag a peer above this many such contacts.",
     )
+    # --- task: issue 16, section 4 (statute templates) ---
+    exception_template = models.CharField(
+        "exceptions to confidentiality",
+        max_length=30,
+        choices=ExceptionTemplate.choices,
+        default=ExceptionTemplate.AGENCY_POLICY,
+        help_text=(
+            "The law the program works under. It decides which exceptions a peer can raise and what "
+            "the notice before asking says. Choose it with the agency's counsel."
+        ),
+    )
+    # --- end task ---
 
     class Meta:
         verbose_name_plural = "agency"

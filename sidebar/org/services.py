@@ -40,6 +40,7 @@ AGENCY_SETTINGS = (
     "yearly_training_hours",
     "load_max_hours",
     "load_max_heavy_contacts",
+    "exception_template",  # task: issue 16, section 4 — the statute template (safeguards/statutes.py)
 )
 _DETAIL_MAX = 60  # AuditEvent.detail
 

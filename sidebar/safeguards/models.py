@@ -65,6 +65,22 @@ class ConfidentialityException(models.Model):
         DISCLOSE = "disclose", "Disclose"
         DO_NOT_DISCLOSE = "do_not_disclose", "Do not disclose"
 
+    class AdviceOutcome(models.TextChoices):
+        FOLLOWED = "followed", "Followed: the advice was binding"
+        OVERRIDDEN = "overridden", "Overridden"
+
+    class OverrideReason(models.TextChoices):
+        """Why the team leader decided otherwise than the clinical advisor advised: a list, never
+        free text (nothing about what was said may be written down)."""
+
+        IMMINENT_DANGER = "imminent_danger", "A life was in danger and there was no time to consult again"
+        CONVERSATION_HELD = "conversation_held", "The conversation the advisor asked for has taken place"
+        NEW_INFORMATION = "new_information", "New information after the advice, shared with the advisor"
+        COUNSEL_ADVISED = "counsel_advised", "The agency's counsel advised that the law requires otherwise"
+        COURT_ORDER = "court_order", "A court ordered it, and counsel reviewed the order"
+        WRITTEN_CONSENT = "written_consent", "The person gave written consent"
+        CONSENT_WITHDRAWN = "consent_withdrawn", "The person withdrew their consent"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     request = models.ForeignKey("support.SupportRequest", on_delete=models.PROTECT, related_name="exceptions")
     category = models.CharField(max_length=30, choices=ExceptionCategory.choices)
@@ -77,6 +93,9 @@ class ConfidentialityException(models.Model):
     decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Whether the decision followed the clinical advisor's advice, and if not, why (issue 16, 4).
+    advice_outcome = models.CharField(max_length=20, choices=AdviceOutcome.choices, blank=True)
+    override_reason = models.CharField(max_length=30, choices=OverrideReason.choices, blank=True)
 
     class Meta:
         ordering = ["-raised_at"]
@@ -93,7 +112,7 @@ class Disclosure(models.Model):
         LAW_ENFORCEMENT = "law_enforcement", "Law enforcement"
         EMERGENCY_SERVICES = "emergency_services", "Emergency medical or crisis services"
         CHILD_PROTECTIVE = "child_protective", "Child or adult protective services"
-        COURT = "court", "A court (order or subpoena)"
+        COURT = "court", "A court"
         AGENCY_MANAGEMENT = "agency_management", "Agency management"
         HUMAN_RESOURCES = "human_resources", "Human resources"
         FAMILY = "family", "Family member or emergency contact"
@@ -102,7 +121,7 @@ class Disclosure(models.Model):
     class Basis(models.TextChoices):
         DUTY_TO_WARN = "duty_to_warn", "Duty to warn / protect"
         MANDATED_REPORTING = "mandated_reporting", "Mandated reporting statute"
-        COURT_ORDER = "court_order", "Court order or subpoena"
+        COURT_ORDER = "court_order", "Court order, reviewed by counsel (a subpoena alone is not a basis)"
         AGENCY_POLICY = "agency_policy", "Agency policy (serious violation)"
         CONSENT = "consent", "The person's written consent"
 
@@ -111,6 +130,10 @@ class Disclosure(models.Model):
     disclosed_on = models.DateField()
     basis = models.CharField(max_length=30, choices=Basis.choices)
     person_told = models.BooleanField()
+    # Consent is a basis only when written and recorded (Cal. Gov. Code 8669.4(b)(4); in a group
+    # session each participant's, 34 U.S.C. 50901(c)(2)): that it was obtained and when, never what.
+    written_consent = models.BooleanField(default=False)
+    written_consent_on = models.DateField(null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 

@@ -21,6 +21,7 @@ from sidebar.audit.services import record
 from sidebar.org.selectors import current_agency
 from sidebar.safeguards import selectors
 from sidebar.safeguards.models import ConfidentialityException, Disclosure, PolicyDocument, Signature
+from sidebar.safeguards.statutes import template_for
 from sidebar.support import notify
 from sidebar.support.categories import ExceptionCategory
 from sidebar.support.models import SupportRequest
@@ -111,6 +112,45 @@ def sign_agreement(*, user: User, version: int, request: HttpRequest | None = No
 # --- confidentiality exceptions ---------------------------------------------------------------
 
 
+def allowed_categories() -> tuple[str, ...]:
+    """The exceptions the agency's statute template lets a peer raise (issue 16, section 4)."""
+    return template_for(current_agency().exception_template).categories
+
+
+def follows_advice(advice: str, decision: str) -> bool:
+    """A decision follows the advice when it is the one advised; "needs a conversation first"
+    advises neither, so any decision after it departs from it and needs a reason."""
+    Advice, Decision = ConfidentialityException.Advice, ConfidentialityException.Decision
+    return (advice, decision) in {
+        (Advice.DISCLOSE, Decision.DISCLOSE),
+        (Advice.DO_NOT_DISCLOSE, Decision.DO_NOT_DISCLOSE),
+    }
+
+
+def consent_problem(
+    *,
+    category: str,
+    basis: str,
+    written_consent: bool,
+    written_consent_on: datetime.date | None,
+    disclosed_on: datetime.date | None,
+) -> str:
+    """Why a disclosure's consent is not recorded well enough, or "" if it is. Consent counts
+    only written and recorded (8669.4(b)(4)), and before the disclosure."""
+    needed = category == ExceptionCategory.CONSENT or basis == Disclosure.Basis.CONSENT
+    if not needed and not written_consent:
+        return ""
+    if not written_consent:
+        return "The disclosure rests on consent: record that written, signed consent was obtained."
+    if written_consent_on is None:
+        return "Give the date of the written consent."
+    if written_consent_on > timezone.localdate():
+        return "The date of the written consent cannot be in the future."
+    if disclosed_on is not None and written_consent_on > disclosed_on:
+        return "The written consent must come before the disclosure."
+    return ""
+
+
 def _locked(exception: ConfidentialityException) -> ConfidentialityException:
     return (
         ConfidentialityException.objects.select_for_update(of=("self",))
@@ -136,7 +176,7 @@ def raise_exception(
 ) -> ConfidentialityException:
     """The peer on a request (or the team leader) raises an exception. It opens a consultation:
     the clinical advisor and the team leader are told that something waits, and nothing more."""
-    if category not in ExceptionCategory.values:
+    if category not in allowed_categories():
         raise SafeguardError("Choose one of the listed exceptions.")
     if not selectors.may_raise_exception(by, support_request):
         raise SafeguardError("Only the peer supporting this request, or the team leader, can raise an exception on it.")
@@ -174,11 +214,19 @@ def advise(
 
 @transaction.atomic
 def decide(
-    *, exception: ConfidentialityException, decision: str, by: User, request: HttpRequest | None = None
+    *,
+    exception: ConfidentialityException,
+    decision: str,
+    override_reason: str = "",
+    by: User,
+    request: HttpRequest | None = None,
 ) -> ConfidentialityException:
-    """The team leader decides, after the advice, whether to disclose."""
+    """The team leader decides, after the advice, whether to disclose. The advice is recorded
+    as followed (binding) or overridden, and an override needs a reason from the list."""
     if decision not in ConfidentialityException.Decision.values:
         raise SafeguardError("Choose whether to disclose.")
+    if override_reason and override_reason not in ConfidentialityException.OverrideReason.values:
+        raise SafeguardError("Choose a reason from the list.")
     if not policy.can(by, "safeguards.decide"):
         raise SafeguardError("Only the team leader decides on a disclosure.")
     locked = _locked(exception)
@@ -186,10 +234,19 @@ def decide(
         raise SafeguardError("The clinical advisor has not advised yet: the decision comes after the advice.")
     if locked.status != Status.ADVISED:
         raise SafeguardError("This exception has already been decided.")
+    Outcome = ConfidentialityException.AdviceOutcome
+    if follows_advice(locked.advice, decision):
+        locked.advice_outcome, locked.override_reason = Outcome.FOLLOWED, ""
+    elif not override_reason:
+        raise SafeguardError("This decision departs from the clinical advisor's advice: choose the reason.")
+    else:
+        locked.advice_outcome, locked.override_reason = Outcome.OVERRIDDEN, override_reason
     locked.decision, locked.decided_by, locked.decided_at = decision, by, timezone.now()
     locked.status = Status.DECIDED
-    locked.save(update_fields=["decision", "decided_by", "decided_at", "status"])
+    locked.save(update_fields=["decision", "decided_by", "decided_at", "status", "advice_outcome", "override_reason"])
     _step(locked, "decided", by, request)
+    if locked.advice_outcome == Outcome.OVERRIDDEN:
+        _step(locked, "advice overridden", by, request)  # the reason stays on the exception, not in the log
     waiting = ConfidentialityException.objects.filter(
         request_id=locked.request_id, status__in=(Status.OPEN, Status.ADVISED)
     )
@@ -209,11 +266,14 @@ def record_disclosure(
     basis: str,
     person_told: bool,
     note: str = "",
+    written_consent: bool = False,
+    written_consent_on: datetime.date | None = None,
     by: User,
     request: HttpRequest | None = None,
 ) -> Disclosure:
     """What was disclosed, as structure: to whom, when, on which basis, whether the person was
-    told. The optional short note is sealed in the vault under the request's data key, so it is
+    told, and — when it rests on consent — that written consent was obtained and when (required
+    then). The optional short note is sealed in the vault under the request's data key, so it is
     shredded with the request's identity."""
     if recipient not in Disclosure.Recipient.values or basis not in Disclosure.Basis.values:
         raise SafeguardError("Choose a recipient and a basis from the lists.")
@@ -229,6 +289,15 @@ def record_disclosure(
         raise SafeguardError("A disclosure can be recorded only after the decision to disclose.")
     if Disclosure.objects.filter(exception=locked).exists():
         raise SafeguardError("The disclosure for this exception has already been recorded.")
+    problem = consent_problem(
+        category=locked.category,
+        basis=basis,
+        written_consent=written_consent,
+        written_consent_on=written_consent_on,
+        disclosed_on=disclosed_on,
+    )
+    if problem:
+        raise SafeguardError(problem)
     if note and locked.request.data_key.is_shredded:
         raise SafeguardError(
             "This request's identity has been shredded, so no note can be sealed with it. Record the disclosure without a note."
@@ -239,6 +308,8 @@ def record_disclosure(
         disclosed_on=disclosed_on,
         basis=basis,
         person_told=person_told,
+        written_consent=written_consent,
+        written_consent_on=written_consent_on if written_consent else None,
         recorded_by=by,
     )
     if note:

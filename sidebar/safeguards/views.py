@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from sidebar import policy
 from sidebar.accounts.models import User
 from sidebar.safeguards import selectors, services
-from sidebar.safeguards.explanations import CATEGORY_EXPLANATIONS, explained_categories
+from sidebar.safeguards.explanations import explain, explained_categories
 from sidebar.safeguards.forms import AdviceForm, DecisionForm, DisclosureForm, PublishForm, RaiseForm, SignForm
 from sidebar.safeguards.models import ConfidentialityException, PolicyDocument
 from sidebar.support.models import SupportRequest
@@ -32,6 +32,11 @@ class SignedInRequest(HttpRequest):
 def _posted(request: HttpRequest) -> Any:
     """The submitted data of a POST (even an empty one, which must fail validation), else None."""
     return request.POST if request.method == "POST" else None
+
+
+def _template_code(request: HttpRequest) -> str:
+    """The agency's statute template; the agency is the one AgencyTimezoneMiddleware read."""
+    return str(request.agency.exception_template)  # type: ignore[attr-defined]
 
 
 def _kind_or_404(kind: str) -> PolicyDocument.Kind:
@@ -109,7 +114,7 @@ def exception_list(request: SignedInRequest) -> HttpResponse:
     context = {
         "page": page,
         "reviewer": policy.can(request.user, "safeguards.review_exceptions"),
-        "categories": explained_categories(),
+        "categories": explained_categories(_template_code(request)),
     }
     return render(request, "safeguards/exception_list.html", context)
 
@@ -119,7 +124,7 @@ def raise_exception(request: SignedInRequest, request_id: uuid.UUID) -> HttpResp
     support_request = policy.get_visible_or_404(request.user, SupportRequest, pk=request_id)
     if not selectors.may_raise_exception(request.user, support_request):
         raise Http404  # an offer not yet accepted: to this peer the request is not theirs to act on
-    form = RaiseForm(_posted(request))
+    form = RaiseForm(_posted(request), template_code=_template_code(request))
     if request.method == "POST" and form.is_valid():
         try:
             exception = services.raise_exception(
@@ -148,11 +153,11 @@ def _review_page(request: SignedInRequest, exception: ConfidentialityException, 
         "exception": exception,
         "disclosure": disclosure,
         "has_note": disclosure is not None and selectors.has_sealed_note(exception),
-        "explanation": CATEGORY_EXPLANATIONS.get(exception.category, ""),
+        "explanation": explain(exception.category, _template_code(request)),
         "may_advise": exception.status == Status.OPEN and policy.can(request.user, "safeguards.advise"),
         "may_decide": exception.status == Status.ADVISED and policy.can(request.user, "safeguards.decide"),
         "advice_form": AdviceForm(),
-        "decision_form": DecisionForm(),
+        "decision_form": DecisionForm(advice=exception.advice),
         **extra,  # a refused step's bound form, or the opened note
     }
     context["may_disclose"] = (
@@ -179,14 +184,14 @@ def note(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 def _take_step(
-    request: SignedInRequest, pk: uuid.UUID, form_class: type, step: Any, form_name: str, done: str
+    request: SignedInRequest, pk: uuid.UUID, form_for: Any, step: Any, form_name: str, done: str
 ) -> HttpResponse:
     """Advice and decision: a small form on the detail page that posts here. A GET (or a
     finished step) goes back to the page; a refused step shows there, with what was chosen."""
     exception = selectors.exception_for(request.user, pk)
     if request.method != "POST":
         return redirect("safeguards:exception", pk=pk)
-    form = form_class(request.POST)
+    form = form_for(request.POST, exception)
     if form.is_valid():
         try:
             step(exception=exception, by=request.user, request=request, **form.cleaned_data)
@@ -200,12 +205,22 @@ def _take_step(
 
 @require_http_methods(["GET", "POST"])
 def advise(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
-    return _take_step(request, pk, AdviceForm, services.advise, "advice_form", "Your advice is recorded.")
+    return _take_step(
+        request,
+        pk,
+        lambda data, _exception: AdviceForm(data),
+        services.advise,
+        "advice_form",
+        "Your advice is recorded.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def decide(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
-    return _take_step(request, pk, DecisionForm, services.decide, "decision_form", "The decision is recorded.")
+    def form_for(data: Any, exception: ConfidentialityException) -> DecisionForm:
+        return DecisionForm(data, advice=exception.advice)
+
+    return _take_step(request, pk, form_for, services.decide, "decision_form", "The decision is recorded.")
 
 
 @require_http_methods(["GET", "POST"])
@@ -213,7 +228,7 @@ def disclose(request: SignedInRequest, pk: uuid.UUID) -> HttpResponse:
     exception = selectors.exception_for(request.user, pk)
     if exception.decision != ConfidentialityException.Decision.DISCLOSE or selectors.disclosure_of(exception):
         return redirect("safeguards:exception", pk=pk)
-    form = DisclosureForm(_posted(request))
+    form = DisclosureForm(_posted(request), exception=exception)
     if request.method == "POST" and form.is_valid():
         try:
             services.record_disclosure(exception=exception, by=request.user, request=request, **form.cleaned_data)

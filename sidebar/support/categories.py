@@ -88,13 +88,21 @@ class DeclineReason(models.TextChoices):
 
 
 class ExceptionCategory(models.TextChoices):
+    """Every ground any statute template offers (issue 16, section 4). Which of them an agency's
+    peers can raise, and with which statutory test, is the agency's template in
+    sidebar/safeguards/statutes.py; a subpoena alone is none of them (it goes to counsel)."""
+
     DANGER_TO_SELF = "danger_self", "Danger to self"
     DANGER_TO_OTHERS = "danger_others", "Danger to others"
     ABUSE = "abuse", "Abuse of a child, elder or vulnerable adult"
-    CRIMINAL_CONDUCT = "criminal", "Criminal conduct"
-    REQUIRED_BY_LAW = "required_by_law", "Disclosure required by law or court order"
-    POLICY_VIOLATION = "policy_violation", "Serious violation of policy"
-    CONSENT = "consent", "The person asks for or consents to disclosure"
+    CRIMINAL_CONDUCT = "criminal", "Admission of criminal conduct"
+    PREVENT_CRIME = "prevent_crime", "Disclosure needed to prevent a crime"
+    REQUIRED_BY_LAW = "required_by_law", "Disclosure required by a statute"
+    COURT_ORDER = "court_order", "A court order (reviewed by counsel)"
+    CRIMINAL_PROCEEDING = "criminal_proceeding", "A criminal proceeding or investigation"
+    DUTY_REFUSAL = "duty_refusal", "Refusal to perform duties that protect others"
+    POLICY_VIOLATION = "policy_violation", "Serious violation of agency policy"
+    CONSENT = "consent", "Written consent of the person"
 
 
 class Language(models.TextChoices):

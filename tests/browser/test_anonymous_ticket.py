@@ -73,7 +73,9 @@ def test_anonymous_request_code_and_passphrase_peer_answer_reply_and_close(
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
     person.goto("/ticket/new/")
     expect(heading(page)).to_have_text("Ask for support anonymously")
-    expect(page.get_by_role("region", name="How confidentiality works")).to_contain_text("danger to yourself or others")
+    # task: issue 16, section 4 — the limits as the agency's template (its own policy) words them
+    notice = page.get_by_role("region", name="How confidentiality works")
+    expect(notice).to_contain_text("explicit threat of suicide")
     fits_phone(page)
     page.get_by_role("group", name="How soon?").get_by_label("Soon — within a day").check()
     page.get_by_role("group", name=re.compile(r"^What is it about\?")).get_by_label("Grief or loss").check()

@@ -37,6 +37,7 @@ def settings_form(agency: Agency, **changes: object) -> dict[str, object]:
         "yearly_training_hours",
         "load_max_hours",
         "load_max_heavy_contacts",
+        "exception_template",
     ]
     return {**{field: getattr(agency, field) for field in fields}, **changes}
 

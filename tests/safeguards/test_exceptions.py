@@ -144,7 +144,10 @@ def test_steps_out_of_order_are_refused(case, cast):
     services.advise(exception=exception, advice="needs_more", by=cast.clinical_advisor)
     with pytest.raises(services.SafeguardError, match="already advised"):
         services.advise(exception=exception, advice="disclose", by=cast.clinical_advisor)
-    services.decide(exception=exception, decision="do_not_disclose", by=cast.team_leader)
+    # task: issue 16, section 4 — "needs a conversation first" advises neither way: a reason is needed
+    services.decide(
+        exception=exception, decision="do_not_disclose", override_reason="conversation_held", by=cast.team_leader
+    )
     with pytest.raises(services.SafeguardError, match="already been decided"):
         services.decide(exception=exception, decision="disclose", by=cast.team_leader)
     with pytest.raises(services.SafeguardError, match="only after the decision to disclose"):
@@ -159,8 +162,9 @@ def test_steps_out_of_order_are_refused(case, cast):
     exception.refresh_from_db()
     assert (exception.status, exception.advice, exception.decision) == (Status.DECIDED, "needs_more", "do_not_disclose")
     assert not Disclosure.objects.exists()
-    # raised, the identity held, advised, decided, the hold released: the refused steps left none
-    assert AuditEvent.objects.filter(action=Action.EXCEPTION_STEP).count() == 5
+    # raised, the identity held, advised, decided, advice overridden (issue 16, section 4), the hold
+    # released: the refused steps left none
+    assert AuditEvent.objects.filter(action=Action.EXCEPTION_STEP).count() == 6
 
 
 def test_a_disclosure_is_recorded_once(case, cast):
@@ -221,9 +225,10 @@ def test_disclosure_form_errors_keep_what_was_typed(case, cast, signed_in: Signe
 def test_the_raise_form_explains_each_category_and_asks_again_without_one(case, cast, signed_in: SignedIn):
     client = signed_in(cast.peer)
     body = client.get(raise_url(case)).content.decode()
-    for category in ExceptionCategory:
-        assert category.label in body
-    assert "A statute, a subpoena or a court order requires the information." in body
+    # task: issue 16, section 4 — the agency's template (its own policy, by default) is offered
+    for category in services.allowed_categories():
+        assert ExceptionCategory(category).label in body
+    assert "A subpoena alone is not a statute: it goes to counsel." in body
     response = client.post(raise_url(case), {})
     assert response.status_code == 200 and "This field is required." in response.content.decode()
     assert not ConfidentialityException.objects.exists()
@@ -406,7 +411,8 @@ def test_audit_rows_of_the_steps_carry_the_step_name_only(case, cast):
 
 def test_exception_list_query_count_is_pinned(case, cast, signed_in: SignedIn, django_assert_num_queries):
     """Session, user, roles, two-factor check, count, page, agency — however many exceptions."""
-    for category in ExceptionCategory:
+    categories = services.allowed_categories()  # task: issue 16, section 4 — the agency's template
+    for category in categories:
         raised(case, cast, category)
         raised(case, cast, category)
     for user in (cast.clinical_advisor, cast.peer):
@@ -414,4 +420,4 @@ def test_exception_list_query_count_is_pinned(case, cast, signed_in: SignedIn, d
         client.get(reverse("safeguards:exceptions"))  # the first request stamps the session
         with django_assert_num_queries(7):
             response = client.get(reverse("safeguards:exceptions"))
-        assert len(response.context["page"].object_list) == 2 * len(ExceptionCategory)
+        assert len(response.context["page"].object_list) == 2 * len(categories)

@@ -115,7 +115,8 @@ def test_the_form_opens_without_an_account_and_shows_the_confidentiality_promise
     assert response.status_code == 200
     html = response.content.decode()
     assert "How confidentiality works" in html
-    assert "danger to yourself or others" in html and "required by law" in html
+    # task: issue 16, section 4 — the limits as the agency's template (its own policy) words them
+    assert "explicit threat of suicide" in html and "a statute requires it" in html
     assert "<title>Ask anonymously · Sidebar</title>" in html
 
 
