@@ -29,9 +29,10 @@ demo: $(STAMP)
 	@$(MANAGE) migrate --no-input -v0
 	@$(MANAGE) load_demo
 	@echo "Serving Sidebar on http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
-	@echo "E-mails Sidebar sends (also the background worker's reminders) are printed here, not delivered."
+	@echo "E-mails Sidebar sends are printed here by the background worker (a second after each), not delivered."
 	@trap 'kill 0' EXIT INT TERM; \
-	( while true; do $(MANAGE) run_schedules -v0 >/dev/null; $(MANAGE) db_worker --batch --no-reload -v0; sleep 60; done ) & \
+	( while true; do $(MANAGE) run_schedules -v0 >/dev/null; sleep 60; done ) & \
+	$(MANAGE) db_worker --no-reload --interval 1 -v0 & \
 	$(MANAGE) runserver 127.0.0.1:$(PORT) --skip-checks
 
 lint: $(STAMP)

@@ -13,6 +13,7 @@ from typing import Any
 
 from sidebar.audit.tasks import take_audit_checkpoint, verify_audit_chain
 from sidebar.incidents.tasks import send_anniversary_reminders
+from sidebar.outbox.tasks import deliver_mail
 from sidebar.support.tasks import close_inactive_requests, forget_shredded_tickets, send_check_in_reminders
 from sidebar.training.tasks import send_training_reminders
 from sidebar.vault.tasks import shred_due_identities
@@ -26,6 +27,8 @@ class Schedule:
 
 
 SCHEDULES: tuple[Schedule, ...] = (
+    # retries of e-mails that failed (each new e-mail queues a delivery run of its own)
+    Schedule("deliver-mail", deliver_mail, datetime.timedelta(minutes=1)),
     Schedule("shred-due-identities", shred_due_identities, datetime.timedelta(hours=1)),
     Schedule("verify-audit-chain", verify_audit_chain, datetime.timedelta(days=1)),
     # hourly: how long a cut can go unanchored; e-mailed once a day (see take_checkpoint)

@@ -96,6 +96,10 @@ INSTALLED_APPS = [
     "sidebar.safeguards",
     "sidebar.reports",
     "sidebar.incidents",
+    # --- task: outbox (issue 13 section 1) ---
+    # before django_tasks_db: its db_worker command is the one manage.py finds
+    "sidebar.outbox",
+    # --- end task ---
     "sidebar.core.apps.SidebarAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

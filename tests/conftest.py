@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from email import message_from_bytes
 from email.message import Message
+from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -77,6 +78,19 @@ class Mailbox:
             time.sleep(0.05)
         return list(self.messages)
 
+    def deliver(self, count: int = 0, timeout: float = 10.0) -> list[Message]:
+        """Does what the background worker does after a commit — sends the outbox's due e-mails
+        (sidebar/outbox) to this server — then returns what arrived (waiting for ``count``)."""
+        from sidebar.outbox.services import deliver
+
+        deliver()
+        return self.wait_for(count, timeout)
+
+    def discard_earlier(self) -> None:
+        """Delivers what the set-up queued and forgets it: the test reads only what follows."""
+        self.deliver()
+        self.messages.clear()
+
 
 class _Collector:
     def __init__(self, mailbox: Mailbox) -> None:
@@ -104,4 +118,19 @@ def smtp_server(settings: pytest.FixtureRequest) -> Iterator[Mailbox]:
         controller.stop()
 
 
-__all__ = ["CAST_PASSWORD", "Cast", "Mailbox", "SignedIn", "cast", "signed_in", "smtp_server"]
+@pytest.fixture
+def deliver_outbox(db: None) -> Callable[[], list[Any]]:
+    """For tests that read Django's locmem ``mail.outbox``: runs the worker's delivery of the
+    outbox (sidebar/outbox), then returns ``mail.outbox``. E-mails leave only through it."""
+    from django.core import mail
+
+    from sidebar.outbox.services import deliver
+
+    def run() -> list[Any]:
+        deliver()
+        return list(mail.outbox)
+
+    return run
+
+
+__all__ = ["CAST_PASSWORD", "Cast", "Mailbox", "SignedIn", "cast", "deliver_outbox", "signed_in", "smtp_server"]

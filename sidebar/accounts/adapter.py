@@ -19,6 +19,24 @@ class SidebarAccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request: HttpRequest) -> bool:
         return False
 
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        # --- task: outbox (issue 13 section 1) ---
+        # Through the outbox like every other e-mail: a mail server that is down delays a
+        # password reset instead of answering the person with a server error.
+        from allauth.core import context as allauth_context
+        from django.contrib.sites.shortcuts import get_current_site
+
+        from sidebar.lib import mail
+
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+        )
+        mail.send_each_after_commit([email], str(message.subject), str(message.body))
+        # --- end task ---
+
     # --- task: issue 17 accounts (V16.3.1-3) ---
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         # allauth refuses a sign-in past the failed-attempts limit with a form error (no 429):

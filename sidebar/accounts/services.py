@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -59,15 +58,14 @@ def set_roles(
 
 
 def _tell_owner_of_reset(address: str) -> None:
-    from django.core.mail import send_mail
+    from sidebar.lib import mail  # the outbox, in the reset's own transaction (issue 13 section 1)
 
-    send_mail(
+    mail.send_each_after_commit(
+        [address],
         "Your two-factor sign-in for Sidebar was reset",
         "The program administrator reset your two-factor sign-in. You will set up a new "
         "authenticator app at your next sign-in.\n\nIf you did not ask for this, tell your "
         "clinical advisor or team leader at once.",
-        None,
-        [address],
     )
 
 
@@ -79,7 +77,7 @@ def reset_two_factor(*, authenticators: Iterable[Any], by: User, request: HttpRe
         owner = authenticator.user
         authenticator.delete()
         record(action=Action.TWO_FACTOR_RESET, actor=by, obj=owner, detail=authenticator.type, request=request)
-        transaction.on_commit(partial(_tell_owner_of_reset, owner.email))
+        _tell_owner_of_reset(owner.email)
 
 
 # --- accounts for everyone on the roster, and accounts that end ------------------------------------

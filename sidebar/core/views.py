@@ -12,6 +12,7 @@ from sidebar.accounts.roles import Role
 from sidebar.core import selectors
 from sidebar.core.privacy import privacy_facts
 from sidebar.incidents import selectors as incident_selectors
+from sidebar.outbox.services import undelivered_count
 from sidebar.safeguards import selectors as safeguards_selectors
 from sidebar.support import selectors as support_selectors
 from sidebar.training import selectors as training_selectors
@@ -36,6 +37,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "announcements": training_selectors.latest_announcements(policy.visible_to(request.user, Announcement))
         if Role.PEER in roles
         else None,
+        # e-mails (urgent alerts among them) the worker has failed to send for a while
+        "undelivered_mail": undelivered_count() if Role.TEAM_LEADER in roles else 0,
         "waiting_exceptions": safeguards_selectors.waiting_count(request.user)
         if roles & {Role.CLINICAL_ADVISOR, Role.TEAM_LEADER}
         else None,

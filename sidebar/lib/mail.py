@@ -1,17 +1,16 @@
 """Sidebar's one way to send e-mail.
 
-One message per recipient, so nobody sees who else was written to; sent only once the
-transaction that caused it has committed, so a rolled-back step writes to no one. ``quiet()``
-turns it off for a stretch of code: the demo's made-up past must not e-mail anyone."""
+One message per recipient, so nobody sees who else was written to. Messages are written to the
+outbox in the caller's transaction and sent by the background worker once it has committed
+(sidebar/outbox): a rolled-back step writes to no one, a committed one is never lost to a crash
+or to a mail server that is down, and nothing can fail for the person after the commit.
+``quiet()`` turns it off for a stretch of code: the demo's made-up past must not e-mail anyone."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Iterator
 from contextvars import ContextVar
-
-from django.core.mail import EmailMessage
-from django.db import transaction
 
 Attachment = tuple[str, bytes, str]  # file name, content, content type
 
@@ -23,23 +22,14 @@ def send_each_after_commit(
 ) -> None:
     if _quiet.get():
         return
-    addresses = sorted({address for address in recipients if address})
-    if not addresses:
-        return
+    from sidebar.outbox.services import queue  # the outbox is an app; lib stays importable without it
 
-    def send() -> None:
-        for address in addresses:
-            message = EmailMessage(subject, body, None, [address])
-            if attachment is not None:
-                message.attach(*attachment)
-            message.send(fail_silently=False)
-
-    transaction.on_commit(send)
+    queue(recipients=recipients, subject=subject, body=body, attachment=attachment)
 
 
 @contextlib.contextmanager
 def quiet() -> Iterator[None]:
-    """No e-mail is queued inside this block (checked when a message is queued, not sent)."""
+    """No e-mail is queued inside this block."""
     token = _quiet.set(True)
     try:
         yield

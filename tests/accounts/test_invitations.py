@@ -60,7 +60,7 @@ def test_bulk_invitations_are_sidebars_own_words_and_sent_once(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin_client.post(INVITATIONS, form)
     assert response.status_code == 302
-    messages = smtp_server.wait_for(2)
+    messages = smtp_server.deliver(2)
     assert sorted(message["To"] for message in messages) == ["quinn.new@example.gov", "riley.new@example.gov"]
 
     message = next(m for m in messages if m["To"] == "quinn.new@example.gov")
@@ -85,16 +85,16 @@ def test_bulk_invitations_are_sidebars_own_words_and_sent_once(
         again = admin_client.post(INVITATIONS, form)  # a reload, or a second click
     assert again.status_code == 302
     assert AuditEvent.objects.filter(action=Action.INVITATION_SENT).count() == 2
-    assert len(smtp_server.messages) == 2
+    assert len(smtp_server.deliver()) == 2
 
 
 def test_the_link_from_the_invitation_lets_the_person_choose_a_password_and_sign_in(
-    cast, admin_client, client, division, mailoutbox, django_capture_on_commit_callbacks
+    cast, admin_client, client, division, deliver_outbox, django_capture_on_commit_callbacks
 ):
     riley = User.objects.get(email="riley.new@example.gov")
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(reverse("setup:account_invite", args=[riley.pk]))
-    [message] = mailoutbox
+    [message] = deliver_outbox()
     path = re.search(r"https?://[^/\s]+(/accounts/password/reset/key/\S+)", message.body).group(1)
 
     landing = client.get(path, follow=True)
@@ -116,31 +116,34 @@ def test_the_link_from_the_invitation_lets_the_person_choose_a_password_and_sign
     assert f'action="{reverse("account_reset_password")}"' in used
 
 
-def test_a_deactivated_account_gets_no_invitation(cast, admin_client, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_deactivated_account_gets_no_invitation(
+    cast, admin_client, deliver_outbox, django_capture_on_commit_callbacks
+):
     User.objects.filter(pk=cast.staff.pk).update(is_active=False)
     preview = admin_client.get(INVITATIONS, {"unit": ""})
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(INVITATIONS, {"unit": "", "token": preview.context["token"]})
+    mailoutbox = deliver_outbox()
     assert cast.staff.email not in [message.to[0] for message in mailoutbox]
     assert len(mailoutbox) == preview.context["count"] == User.objects.filter(is_active=True).count()
 
 
 def test_the_admin_action_sends_the_same_branded_invitation(
-    cast, admin_client, mailoutbox, django_capture_on_commit_callbacks
+    cast, admin_client, deliver_outbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         admin_client.post(
             reverse("admin:accounts_user_changelist"),
             {"action": "send_invitation", "_selected_action": [str(cast.staff.pk)]},
         )
-    [message] = mailoutbox
+    [message] = deliver_outbox()
     assert message.subject.startswith("Your Sidebar account at ")
     assert AuditEvent.objects.filter(action=Action.INVITATION_SENT, object_id=str(cast.staff.pk)).exists()
 
 
-def test_self_service_reset_mail_is_in_sidebars_words(cast, client, mailoutbox):
+def test_self_service_reset_mail_is_in_sidebars_words(cast, client, deliver_outbox):
     client.post(reverse("account_reset_password"), {"email": cast.staff.email})
-    [message] = mailoutbox
+    [message] = deliver_outbox()
     assert message.subject == "Sidebar: your link to choose a password"
     assert "Hello from" not in message.body and "someone else has requested" not in message.body
     assert "works for 3 days" in message.body

@@ -80,7 +80,7 @@ def test_roster_to_invitation_to_a_first_sign_in(journey: Journey, agency: Agenc
     for address in (agency.mara, agency.noor, agency.olu):
         account = User.objects.get(email=address)
         assert account.person.work_email == address and not account.has_usable_password()
-    assert not smtp_server.messages
+    assert not smtp_server.deliver()
 
     # Invitations on a phone: the division (with the unit inside it), only the not-yet-signed-in.
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
@@ -118,7 +118,7 @@ def test_roster_to_invitation_to_a_first_sign_in(journey: Journey, agency: Agenc
     journey.scan()
     assert User.objects.get(email=agency.olu).is_active
 
-    received = smtp_server.wait_for(2)
+    received = smtp_server.deliver(2)
     assert sorted(message["To"] for message in received) == [agency.mara, agency.noor]
     letter = next(message for message in received if message["To"] == agency.mara)
     body = letter.get_payload(decode=True).decode()

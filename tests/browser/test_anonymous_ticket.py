@@ -149,7 +149,7 @@ def test_anonymous_request_code_and_passphrase_peer_answer_reply_and_close(
     expect(page.get_by_role("region", name="Messages").get_by_role("listitem")).to_have_count(3)
     fits_phone(page)
 
-    received = smtp_server.wait_for(2)  # the offer, then the reply
+    received = smtp_server.deliver(2)  # the offer, then the reply
     assert [m["To"] for m in received] == ["peer@example.gov", "peer@example.gov"], received
     notice = received[-1]
     text = f"{notice['Subject']}\n{notice.get_payload(decode=True).decode()}"
@@ -186,12 +186,12 @@ def test_anonymous_request_code_and_passphrase_peer_answer_reply_and_close(
     expect(ppage.get_by_text("The person who asked closed this request")).to_be_visible()
 
     # The peer is told that the person closed it, and nothing more (issue 11).
-    closed = smtp_server.wait_for(3)[-1]
+    closed = smtp_server.deliver(3)[-1]
     assert closed["To"] == "peer@example.gov"
     closed_text = closed.get_payload(decode=True).decode()
     assert "closed by the person who asked" in closed_text
     for secret_word in ("Tuesday", "courthouse", "Halvorsen", code, passphrase):
         assert secret_word not in closed_text
-    assert len(smtp_server.messages) == 3  # nothing else went to anyone
+    assert len(smtp_server.deliver()) == 3  # nothing else went to anyone
     assert not peer.unscanned(), peer.unscanned()
     assert not peer.take_browser_errors()

@@ -33,7 +33,7 @@ def test_the_advisor_finds_a_cut_log_with_the_line_from_their_e_mail(
     secret = activate_totp(people.clinical_advisor)
     events = [record(action=Action.EXPORT, object_type="report", object_id=str(n)) for n in range(10)]
     take_checkpoint(scheduled=False)
-    (mail,) = smtp_server.wait_for(1)
+    (mail,) = smtp_server.deliver(1)
     assert mail["To"] == people.clinical_advisor.email
     line = CheckpointLine.parse(mail.get_payload(decode=True).decode())
 

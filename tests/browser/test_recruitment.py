@@ -115,7 +115,7 @@ def test_from_nomination_to_an_active_peer_and_back_off_the_team(
     staff.scan()
     expect(status_message(staff_page)).to_contain_text("not who")
     expect(staff_page.get_by_role("region", name="Colleagues I nominated")).to_contain_text(CANDIDATE)
-    [invitation] = smtp_server.wait_for(1)
+    [invitation] = smtp_server.deliver(1)
     assert invitation["To"] == "morgan.reyes@example.gov"
     text = body_of(invitation) + invitation["Subject"]
     assert "nominated" in text and f"/recruitment/rounds/{people.round.pk}/" in text
@@ -215,7 +215,7 @@ def test_from_nomination_to_an_active_peer_and_back_off_the_team(
     lpage.get_by_role("button", name="Record the decision").click()
     leader.scan()
     expect(status_message(lpage)).to_contain_text("Recorded: selected.")
-    news = smtp_server.wait_for(2)[-1]
+    news = smtp_server.deliver(2)[-1]
     assert news["To"] == "morgan.reyes@example.gov"
     text = body_of(news) + news["Subject"]
     assert "news" in text
@@ -316,7 +316,7 @@ def test_team_leader_writes_a_round_fixes_a_rubric_line_and_announces_it_to_a_di
     page.get_by_role("button", name="Announce the round").click()
     journey.scan()
     expect(status_message(page)).to_contain_text("the e-mail goes to 1 staff member.")
-    [message] = smtp_server.wait_for(1)
+    [message] = smtp_server.deliver(1)
     assert message["To"] == "in.bureau@example.gov"
     assert "The trial division needs peer supporters." in body_of(message)
     fits_phone(page)

@@ -219,7 +219,7 @@ def test_staff_asks_leader_offers_peer_accepts_logs_contact_and_check_in_and_clo
     expect(lpage.get_by_role("region", name="Offers")).to_contain_text(f"{PEER_NAME}: offered")
 
     # The peer is told by e-mail that something waits, and nothing more.
-    offered = smtp_server.wait_for(1)
+    offered = smtp_server.deliver(1)
     assert len(offered) == 1, offered
     assert offered[0]["To"] == "peer@example.gov"
     assert_says_nothing_about_the_person(offered[0])
@@ -264,7 +264,7 @@ def test_staff_asks_leader_offers_peer_accepts_logs_contact_and_check_in_and_clo
     # 4. The background job's reminder reaches the SMTP server: a link, no name, phone or topic.
     assert services.send_check_in_reminders() == 1
     assert services.send_check_in_reminders() == 0  # once per check-in
-    received = smtp_server.wait_for(2)
+    received = smtp_server.deliver(2)
     assert len(received) == 2, received
     reminder = received[1]
     assert reminder["To"] == "peer@example.gov"
@@ -304,4 +304,4 @@ def test_staff_asks_leader_offers_peer_accepts_logs_contact_and_check_in_and_clo
     expect(page.get_by_role("listitem").filter(has_text="For myself")).to_contain_text("closed")
     fits_phone(page)
 
-    assert len(smtp_server.messages) == 2  # nothing else was sent to anyone
+    assert len(smtp_server.deliver()) == 2  # nothing else was sent to anyone

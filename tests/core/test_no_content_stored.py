@@ -54,6 +54,13 @@ REVIEWED_FREE_TEXT: dict[str, str] = {
     "recruitment.Round.job_description": "the team leader's job description, about no one",
     "recruitment.Round.announcement": "the team leader's announcement e-mail, about no one",
     "recruitment.Nomination.reason": "why a colleague would make a good peer supporter (recruitment, never a contact)",
+    # --- task: outbox (issue 13 section 1) ---
+    "outbox.OutgoingMail.subject": "an e-mail Sidebar composed, which says only that something waits; deleted a day after it is sent",
+    "outbox.OutgoingMail.body": "an e-mail Sidebar composed, which says only that something waits; deleted a day after it is sent",
+    "outbox.OutgoingMail.attachment_name": "the file name of a calendar invitation",
+    "outbox.OutgoingMail.attachment_type": "a content type",
+    "outbox.OutgoingMail.last_error": "the class name of an SMTP error, never its text (it can quote the address)",
+    # --- end task ---
 }
 
 # Support contacts and everything around them: not even a reviewed free-text field may live here.

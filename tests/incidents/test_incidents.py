@@ -81,7 +81,7 @@ def test_activation_offers_support_to_each_person_in_the_unit_by_an_email_naming
 
     in_unit = {"dana.clerk@example.gov", "eli.aide@example.gov", "alma.affected@example.gov"}
     assert activation.people_reached == len(in_unit) == activation.incident.outreach.count()
-    recipients = [message["To"] for message in smtp_server.messages]
+    recipients = [message["To"] for message in smtp_server.deliver()]
     assert sorted(recipients) == sorted(in_unit)  # one message each, nobody else
     names = ["Dana Clerk", "Eli Aide", "Alma Affected", "Wes Witness", "Fay Free", "Leader"]
     for message in smtp_server.messages:
@@ -122,7 +122,7 @@ def test_an_affected_peer_is_offered_support_and_helps_only_after_opting_in(
 ) -> None:
     with django_capture_on_commit_callbacks(execute=True):
         activation = activate_threat(office)
-    assert "alma.affected@example.gov" in [message["To"] for message in smtp_server.messages]
+    assert "alma.affected@example.gov" in [message["To"] for message in smtp_server.deliver()]
     recusal = activation.incident.recusals.get(peer=office.affected_peer)
 
     peer_client = signed_in(office.affected_peer.person.user)
@@ -239,6 +239,7 @@ def test_a_debriefing_invites_the_unit_with_a_calendar_file_that_parses(
     office: Office, smtp_server: Mailbox, django_capture_on_commit_callbacks
 ) -> None:
     activation = activate_threat(office)
+    smtp_server.discard_earlier()  # the activation's offers
     starts = timezone.now().replace(microsecond=0) + datetime.timedelta(days=2)
     with django_capture_on_commit_callbacks(execute=True):
         session = services.schedule_session(
@@ -251,7 +252,7 @@ def test_a_debriefing_invites_the_unit_with_a_calendar_file_that_parses(
             clinical_advisor_facilitates=True,
             by=office.cast.team_leader,
         )
-    recipients = sorted(message["To"] for message in smtp_server.messages)
+    recipients = sorted(message["To"] for message in smtp_server.deliver())
     assert recipients == sorted(
         [
             "dana.clerk@example.gov",
@@ -323,10 +324,11 @@ def test_the_anniversary_reminder_goes_to_team_leaders_once(
     today = timezone.localdate()
     occurred = today.replace(year=today.year - 1) + datetime.timedelta(days=10)
     activate_threat(office, occurred_on=occurred)
+    smtp_server.discard_earlier()  # the activation's offers
     with django_capture_on_commit_callbacks(execute=True):
         assert services.send_anniversary_reminders(today=today) == 1
         assert services.send_anniversary_reminders(today=today) == 0
-    assert [message["To"] for message in smtp_server.messages] == ["leader@example.gov"]
+    assert [message["To"] for message in smtp_server.deliver()] == ["leader@example.gov"]
     assert AnniversaryReminder.objects.count() == 1
 
 
@@ -338,7 +340,7 @@ def test_a_personal_incident_reaches_one_person_and_offers_no_group_session(
             office, kind=Incident.Kind.FAMILY_TRAGEDY, units=[], people=[office.clerk.person], witnesses=[]
         )
     assert activation.people_reached == 1
-    assert [message["To"] for message in smtp_server.messages] == ["dana.clerk@example.gov"]
+    assert [message["To"] for message in smtp_server.deliver()] == ["dana.clerk@example.gov"]
     assert "you are not being singled out" not in smtp_server.messages[0].get_payload()
     assert activation.incident.outreach.get().topics == ["grief"]
 

@@ -246,6 +246,13 @@ for _model in ADMIN_MODELS:
 # one agency, never deleted; an authenticator is set up by its owner, never by the administrator
 for _name in ("admin:org_agency_add", "admin:org_agency_delete", "admin:mfa_authenticator_add"):
     EXPECTED[_name] = admin_only(signed_in_outcome=FORBIDDEN)
+# --- task: outbox (issue 13 section 1) ---
+# what waits to be e-mailed: the administrator looks and retries; nobody writes an e-mail here
+for _suffix in ("changelist", "history", "delete", "change"):
+    EXPECTED[f"admin:outbox_outgoingmail_{_suffix}"] = admin_only()
+EXPECTED["admin:outbox_outgoingmail_add"] = admin_only(signed_in_outcome=FORBIDDEN)
+EXPECTED["admin/outbox/outgoingmail/<path:object_id>/"] = admin_only()
+# --- end task ---
 
 # Arguments to reverse a named pattern with, or a literal path for an unnamed one.
 SAMPLE_OBJECT = str(uuid.uuid4())
@@ -336,6 +343,11 @@ for _model in ADMIN_MODELS:
     for _suffix in ("history", "delete", "change"):
         SAMPLES[f"admin:{_model}_{_suffix}"] = {"object_id": SAMPLE_OBJECT}
     SAMPLES[f"admin/{_app}/{_name}/<path:object_id>/"] = f"/admin/{_app}/{_name}/{SAMPLE_OBJECT}/"
+# --- task: outbox (issue 13 section 1) ---
+for _suffix in ("history", "delete", "change"):
+    SAMPLES[f"admin:outbox_outgoingmail_{_suffix}"] = {"object_id": SAMPLE_OBJECT}
+SAMPLES["admin/outbox/outgoingmail/<path:object_id>/"] = f"/admin/outbox/outgoingmail/{SAMPLE_OBJECT}/"
+# --- end task ---
 
 
 def _patterns(resolver: URLResolver, namespace: str = "", prefix: str = "") -> Iterator[tuple[str, URLPattern]]:

@@ -152,7 +152,7 @@ def test_publishing_the_agreement_tells_peers_a_signature_waits_and_nothing_else
     second_peer = make_account("peer.two@example.gov", Role.PEER)
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_document(kind=AGREEMENT, title="Agreement", body="Text.", by=cast.team_leader)
-    messages = smtp_server.wait_for(2)
+    messages = smtp_server.deliver(2)
     assert sorted(message["To"] for message in messages) == sorted([cast.peer.email, second_peer.email])
     for message in messages:
         assert SIGN in message.get_payload()

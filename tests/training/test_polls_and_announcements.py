@@ -117,7 +117,7 @@ def test_an_announcement_is_e_mailed_to_active_and_in_training_peers_and_shown_o
         )
 
     assert response.status_code == 302
-    messages = smtp_server.wait_for(2)
+    messages = smtp_server.deliver(2)
     assert sorted(message["To"] for message in messages) == ["peer@example.gov", "trainee.tia@example.gov"]
     assert all(message["Subject"] == "Peer support team: Webinar on secondary trauma, 12 March" for message in messages)
     assert "/training/announcements/" in messages[0].get_payload()

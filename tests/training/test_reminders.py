@@ -48,12 +48,12 @@ def test_a_peer_below_the_hours_is_reminded_once_per_stage(cast, smtp_server, dj
     assert run(day(11, 1)) == 1
     assert run(day(11, 1)) == 0  # the job ran again the same day
     assert run(day(11, 25)) == 0  # still the first stage
-    messages = smtp_server.wait_for(1)
+    messages = smtp_server.deliver(1)
     assert len(messages) == 1
 
     assert run(day(12, 17)) == 1  # the second stage
     assert run(day(12, 30)) == 0
-    messages = smtp_server.wait_for(2)
+    messages = smtp_server.deliver(2)
     assert len(messages) == 2
     assert [message["To"] for message in messages] == ["peer@example.gov", "peer@example.gov"]
     assert set(TrainingReminder.objects.values_list("days_before", flat=True)) == {60, 14}
@@ -71,7 +71,7 @@ def test_a_peer_who_reaches_the_hours_is_not_reminded(cast, smtp_server, django_
     attended(peer, held(day(11, 10), hours="4"))
     with django_capture_on_commit_callbacks(execute=True):
         assert send_training_reminders(today=day(12, 20)) == 0
-    assert smtp_server.messages == []
+    assert smtp_server.deliver() == []
 
 
 def test_the_reminder_job_is_scheduled(settings, capsys):

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.management.base import BaseCommand
 
+from sidebar.outbox.worker import reclaim_abandoned_tasks
 from sidebar.schedules import SCHEDULES
 
 
@@ -13,6 +14,11 @@ class Command(BaseCommand):
     help = "Enqueue every scheduled job whose interval has passed (run every few minutes)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # Here, not only in the worker: a job left RUNNING by a dead worker is freed even while
+        # no worker has started since.
+        reclaimed = reclaim_abandoned_tasks()
+        if reclaimed:
+            self.stdout.write(f"put back {reclaimed} job(s) left running by a worker that stopped")
         now = time.time()
         for schedule in SCHEDULES:
             cache_key = f"sidebar:schedule:{schedule.name}"
