@@ -71,7 +71,8 @@ def queue(*, recipients: Iterable[str], subject: str, body: str, attachment: Att
 
 def pause_after(attempts: int) -> datetime.timedelta:
     """1, 2, 4 … minutes, at most an hour."""
-    return min(FIRST_PAUSE * 2 ** max(attempts - 1, 0), LONGEST_PAUSE)
+    pause: datetime.timedelta = FIRST_PAUSE * 2 ** max(attempts - 1, 0)
+    return min(pause, LONGEST_PAUSE)
 
 
 def deliver(*, now: datetime.datetime | None = None) -> Delivery:
