@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 from sidebar import policy
+from sidebar.accounts.factors import FACTOR_CHANGING_VIEWS, missing_factor_redirect
 from sidebar.accounts.selectors import has_totp
 from sidebar.accounts.sso import provider_mfa_used
 from sidebar.org.selectors import current_agency
@@ -60,6 +61,10 @@ class PolicyMiddleware:
             return HttpResponseRedirect(reverse("mfa_activate_totp"))
         if not rule.allows(user):
             raise PermissionDenied
+        # --- task: issue 17 V7.5.1 ---
+        if match is not None and match.view_name in FACTOR_CHANGING_VIEWS:
+            return missing_factor_redirect(request)
+        # --- end task ---
         return None
 
 
