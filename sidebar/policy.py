@@ -222,6 +222,14 @@ URL_RULES: dict[str, Rule] = {
     "setup:account_deactivate": only(Role.PROGRAM_ADMIN),
     "setup:account_reactivate": only(Role.PROGRAM_ADMIN),
     "setup:account_end_sessions": only(Role.PROGRAM_ADMIN),  # audited (issue 17, V7.4.2)
+    # --- task: two-person rule (issue 16 section 3; issue 17 V6.4.4) ---
+    # Team leaders see what waits (the notice sends them here); confirming is a second
+    # administrator's or the clinical advisor's (sidebar.accounts.two_person says who exactly).
+    "setup:pending_changes": only(Role.PROGRAM_ADMIN, Role.CLINICAL_ADVISOR, Role.TEAM_LEADER),
+    "setup:pending_change_confirm": only(Role.PROGRAM_ADMIN, Role.CLINICAL_ADVISOR),
+    "setup:pending_change_cancel": only(Role.PROGRAM_ADMIN, Role.CLINICAL_ADVISOR),
+    "setup:account_two_factor_reset": only(Role.PROGRAM_ADMIN),
+    # --- end task ---
     # --- single sign-on (allauth's socialaccount / openid_connect) ---
     # Starting and finishing a sign-in through the agency's provider (docs/sso.md); a provider
     # that is not configured answers 404 from allauth itself.
@@ -364,6 +372,16 @@ def _register_scopes() -> None:
     def _units(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         # the administrator's units pages (everyone else reads units through their own pages)
         return queryset if Role.PROGRAM_ADMIN in roles_of(user) else queryset.none()
+
+    # --- task: two-person rule (issue 16 section 3) ---
+    from sidebar.accounts.models import PendingChange
+
+    @scope(PendingChange)
+    def _pending_changes(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        watching = {Role.PROGRAM_ADMIN, Role.CLINICAL_ADVISOR, Role.TEAM_LEADER}
+        return queryset if roles_of(user) & watching else queryset.none()
+
+    # --- end task ---
 
     @scope(SupportRequest)
     def _requests(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:

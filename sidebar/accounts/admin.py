@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from sidebar.accounts.invitations import send_invitations
 from sidebar.accounts.models import User
 from sidebar.accounts.roles import GRANTABLE_ROLES, Role
-from sidebar.accounts.services import set_roles
+from sidebar.accounts.two_person import request_roles
 from sidebar.core.admin_site import PolicyModelAdmin
 
 
@@ -86,7 +86,19 @@ class UserAdmin(PolicyModelAdmin):
         if not change:
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
-        set_roles(user=obj, roles=form.cleaned_data.get("roles", []), by=request.user, request=request)  # type: ignore[arg-type]
+        # --- task: two-person rule (issue 16 section 3) ---
+        # The same door as the accounts page: a role that opens requests waits for a second person.
+        roles = form.cleaned_data.get("roles", [])
+        waiting = request_roles(user=obj, roles=roles, by=request.user, request=request).waiting  # type: ignore[arg-type]
+        if waiting:
+            names = ", ".join(sorted(role.label.lower() for role in waiting))
+            self.message_user(
+                request,
+                f"Waiting for a second person: {names}. Another program administrator or the clinical "
+                "advisor confirms it under Set-up → Accounts → Changes waiting for a second person.",
+                messages.WARNING,
+            )
+        # --- end task ---
 
     @admin.action(description="Send a sign-in invitation (choose a password)")
     def send_invitation(self, request: HttpRequest, queryset: QuerySet[User]) -> None:

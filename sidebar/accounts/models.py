@@ -85,3 +85,69 @@ class RoleMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()}"
+
+
+# --- task: two-person rule (issue 16 section 3; issue 17 V6.4.4) ---
+class PendingChange(models.Model):
+    """A change to an account that one person asks for and a second person confirms: a role that
+    reads requests, identities or exceptions (or confirms such changes), or the reset of a lost
+    authenticator. Nothing happens to the account until it is confirmed (sidebar.accounts.two_person);
+    a change not confirmed within a week lapses. Rows are kept: who asked and who confirmed."""
+
+    class Kind(models.TextChoices):
+        ROLE_GRANT = "role_grant", "Role grant"
+        TWO_FACTOR_RESET = "two_factor_reset", "Two-factor reset"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed by a second person"
+        # The installation's first grants, before anyone else could confirm and before any request
+        # exists: the administrator confirmed with their second factor again (docs/deploy.md).
+        CONFIRMED_AT_SET_UP = "confirmed_at_set_up", "Confirmed at set-up with a second factor"
+        CANCELLED = "cancelled", "Cancelled"
+        EXPIRED = "expired", "Lapsed unconfirmed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    account = models.ForeignKey(User, on_delete=models.CASCADE, related_name="pending_changes")
+    role = models.CharField(
+        max_length=32, blank=True, choices=[(r.value, r.label) for r in Role if r is not Role.STAFF]
+    )
+    requested_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
+    requested_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        constraints = [
+            # one open request per account and change: a second click adds nothing
+            models.UniqueConstraint(
+                fields=["account", "kind", "role"],
+                condition=models.Q(status="pending"),
+                name="one_pending_change_per_account_kind_role",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind="role_grant", role__gt="") | models.Q(kind="two_factor_reset", role=""),
+                name="pending_change_role_matches_kind",
+            ),
+            # the second person is a second person: never the one who asked, never the account
+            models.CheckConstraint(
+                condition=~models.Q(status="confirmed")
+                | (
+                    models.Q(decided_by__isnull=False)
+                    & ~models.Q(decided_by=models.F("requested_by"))
+                    & ~models.Q(decided_by=models.F("account"))
+                ),
+                name="pending_change_confirmed_by_a_second_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        what = self.get_role_display() if self.kind == self.Kind.ROLE_GRANT else self.get_kind_display()
+        return f"{what} ({self.get_status_display().lower()})"
+
+
+# --- end task ---

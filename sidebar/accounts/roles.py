@@ -20,6 +20,16 @@ PRIVILEGED_ROLES: frozenset[Role] = frozenset(set(Role) - {Role.STAFF})
 # Roles stored as memberships; staff is implied by having an active account.
 GRANTABLE_ROLES: tuple[Role, ...] = tuple(role for role in Role if role is not Role.STAFF)
 
+# --- task: two-person rule (issue 16 section 3) ---
+# Roles that read requests, identities or exceptions — or confirm grants of such roles, so that
+# one administrator cannot make a second administrator and confirm with it. A grant takes effect
+# only when a second person confirms (sidebar.accounts.two_person). Leadership reads statistics
+# only; its grant is immediate.
+TWO_PERSON_ROLES: frozenset[Role] = frozenset({Role.PEER, Role.TEAM_LEADER, Role.CLINICAL_ADVISOR, Role.PROGRAM_ADMIN})
+# Who may be the second person: another program administrator, or the clinical advisor.
+CONFIRMING_ROLES: frozenset[Role] = frozenset({Role.PROGRAM_ADMIN, Role.CLINICAL_ADVISOR})
+# --- end task ---
+
 
 # What each role does and never sees, in the words of ../shared/DESIGN.md. The privacy page
 # shows exactly this, so the page and the code cannot drift apart.

@@ -6,7 +6,7 @@ from allauth.mfa.models import Authenticator
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from sidebar.accounts.models import User
+from sidebar.accounts.models import PendingChange, User
 from sidebar.accounts.roles import Role
 from sidebar.org.models import Person
 
@@ -77,3 +77,23 @@ def account_summary() -> dict[str, int]:
         "never_signed_in": active.filter(last_login__isnull=True).count(),
         "roster_without_account": roster_without_accounts().count(),
     }
+
+
+# --- task: two-person rule (issue 16 section 3) ---
+def pending_changes(visible: QuerySet[PendingChange]) -> tuple[list[PendingChange], list[PendingChange]]:
+    """What waits for a second person (oldest first), and what was decided in the last 30 days
+    (newest first), from the changes ``visible`` to the viewer."""
+    import datetime
+
+    from django.utils import timezone
+
+    rows = visible.select_related("account__person", "requested_by__person", "decided_by__person")
+    waiting = list(rows.filter(status=PendingChange.Status.PENDING).order_by("requested_at"))
+    since = timezone.now() - datetime.timedelta(days=30)
+    decided = list(
+        rows.exclude(status=PendingChange.Status.PENDING).filter(decided_at__gte=since).order_by("-decided_at")[:50]
+    )
+    return waiting, decided
+
+
+# --- end task ---

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db import transaction
 from django.http import HttpRequest
@@ -55,29 +54,6 @@ def set_roles(
     if hasattr(user, "_sidebar_roles"):
         del user._sidebar_roles
     return granted, revoked
-
-
-def _tell_owner_of_reset(address: str) -> None:
-    from sidebar.lib import mail  # the outbox, in the reset's own transaction (issue 13 section 1)
-
-    mail.send_each_after_commit(
-        [address],
-        "Your two-factor sign-in for Sidebar was reset",
-        "The program administrator reset your two-factor sign-in. You will set up a new "
-        "authenticator app at your next sign-in.\n\nIf you did not ask for this, tell your "
-        "clinical advisor or team leader at once.",
-    )
-
-
-@transaction.atomic
-def reset_two_factor(*, authenticators: Iterable[Any], by: User, request: HttpRequest | None = None) -> None:
-    """The administrator removes someone's authenticator (a lost phone). Audited, and the owner
-    is told at their own address, so a reset nobody asked for does not go unnoticed."""
-    for authenticator in authenticators:
-        owner = authenticator.user
-        authenticator.delete()
-        record(action=Action.TWO_FACTOR_RESET, actor=by, obj=owner, detail=authenticator.type, request=request)
-        _tell_owner_of_reset(owner.email)
 
 
 # --- accounts for everyone on the roster, and accounts that end ------------------------------------

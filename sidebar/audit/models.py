@@ -50,6 +50,11 @@ class Action(models.TextChoices):
     RATE_LIMITED = "rate_limited", "Rate limit hit"
     ACCESS_DENIED = "access_denied", "Access denied (403)"
     # --- end task ---
+    # --- task: two-person rule (issue 16 section 3) ---
+    ROLE_GRANT_REQUESTED = "role_grant_requested", "Role grant requested"
+    ROLE_GRANT_CONFIRMED = "role_grant_confirmed", "Role grant confirmed"
+    ROLE_GRANT_CANCELLED = "role_grant_cancelled", "Role grant cancelled or lapsed"
+    # --- end task ---
 
 
 class Result(models.TextChoices):

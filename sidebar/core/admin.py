@@ -3,8 +3,6 @@ permissions instead of Sidebar's policy. What the administrator needs of them co
 
 from __future__ import annotations
 
-from typing import Any
-
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount, SocialApp, SocialToken
@@ -13,7 +11,6 @@ from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django_tasks_db.models import DBTaskResult
 
-from sidebar.accounts.services import reset_two_factor
 from sidebar.core.admin_site import PolicyModelAdmin
 
 # Single sign-on is configured from settings and matched by the roster: no SocialApp rows,
@@ -25,8 +22,9 @@ for model in (Group, EmailAddress, Authenticator, DBTaskResult, SocialApp, Socia
 
 @admin.register(Authenticator)
 class TwoFactorAdmin(PolicyModelAdmin):
-    """Lets the administrator reset the two-factor sign-in of someone who lost their phone:
-    deleting the authenticator makes them set up a new one at their next sign-in."""
+    """Who has which second factor. Nothing is deleted here: resetting a lost authenticator is
+    asked for on the person's account page and confirmed by a second person, after which they
+    come back through a fresh invitation (sidebar.accounts.two_person; ASVS V6.4.4)."""
 
     policy_action = "accounts.manage_roles"
     list_display = ["user", "type", "created_at", "last_used_at"]
@@ -42,8 +40,8 @@ class TwoFactorAdmin(PolicyModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
-    def delete_model(self, request: HttpRequest, obj: Authenticator) -> None:
-        reset_two_factor(authenticators=[obj], by=request.user, request=request)
+    # --- task: two-person rule (issue 17 V6.4.4) ---
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
 
-    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        reset_two_factor(authenticators=list(queryset), by=request.user, request=request)
+    # --- end task ---

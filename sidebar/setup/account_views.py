@@ -9,6 +9,7 @@ import secrets
 import uuid
 from typing import Any
 
+from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -17,7 +18,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from sidebar import policy
-from sidebar.accounts import selectors, services
+from sidebar.accounts import selectors, services, two_person
 from sidebar.accounts.invitations import link_lifetime, send_invitations
 from sidebar.accounts.models import User
 from sidebar.setup.account_forms import AccountFilterForm, InvitationForm, RolesForm
@@ -64,6 +65,10 @@ def _account_context(request: AdminRequest, account: User, **extra: Any) -> dict
         or RolesForm(initial={"roles": list(account.role_memberships.values_list("role", flat=True))}),
         "is_self": account.pk == request.user.pk,
         "lifetime": link_lifetime(),
+        # --- task: two-person rule (issue 16 section 3; issue 17 V6.4.4) ---
+        "pending": two_person.pending_for(account),
+        "has_two_factor": Authenticator.objects.filter(user=account).exists(),
+        # --- end task ---
         **extra,
     }
 
@@ -85,14 +90,44 @@ def account_roles(request: AdminRequest, user_id: uuid.UUID) -> HttpResponse:
     if not form.is_valid():
         context = _account_context(request, account, roles_form=form)
         return render(request, "setup/accounts/detail.html", context, status=400)
-    granted, revoked = services.set_roles(
-        user=account, roles=form.cleaned_data["roles"], by=request.user, request=request
-    )
-    if granted or revoked:
+    # --- task: two-person rule (issue 16 section 3) ---
+    change = two_person.request_roles(user=account, roles=form.cleaned_data["roles"], by=request.user, request=request)
+    if change.granted or change.revoked:
         messages.success(request, "Roles saved.")
-    else:
+    if change.waiting:
+        names = ", ".join(sorted(role.label.lower() for role in change.waiting))
+        messages.info(
+            request,
+            f"Waiting for a second person: {names}. The role takes effect once another program "
+            "administrator or the clinical advisor confirms it under “Changes waiting for a second person”.",
+        )
+    elif not (change.granted or change.revoked):
         messages.info(request, "No change: the account already had exactly these roles.")
+    # --- end task ---
     return redirect("setup:account", user_id=account.pk)
+
+
+# --- task: two-person rule (issue 17 V6.4.4) ---
+@require_POST
+def account_two_factor_reset(request: AdminRequest, user_id: uuid.UUID) -> HttpResponse:
+    """Ask for the reset of a lost authenticator; a second person confirms, then the person
+    gets a fresh invitation (sidebar.accounts.two_person)."""
+    account = _account(request, user_id)
+    try:
+        asked = two_person.request_two_factor_reset(account=account, by=request.user, request=request)
+    except two_person.TwoPersonError as error:
+        messages.error(request, str(error))
+    else:
+        messages.info(
+            request,
+            "The reset waits for a second person: another program administrator or the clinical advisor."
+            if asked
+            else "A reset of this account's two-factor sign-in is waiting already.",
+        )
+    return redirect("setup:account", user_id=account.pk)
+
+
+# --- end task ---
 
 
 @require_POST

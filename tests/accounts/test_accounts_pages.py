@@ -65,15 +65,19 @@ def test_the_list_takes_a_fixed_number_of_queries(cast, admin_client, django_ass
 
 
 def test_the_administrator_changes_someones_roles_audited(cast, admin_client):
+    """Leadership at once; peer supporter and team leader wait for a second person (issue 16
+    section 3, tests/accounts/test_two_person.py)."""
     url = reverse("setup:account_roles", args=[cast.staff.pk])
-    response = admin_client.post(url, {"roles": ["peer", "team_leader"]})
+    response = admin_client.post(url, {"roles": ["peer", "team_leader", "leadership"]})
     assert response.status_code == 302
-    assert set(cast.staff.role_memberships.values_list("role", flat=True)) == {"peer", "team_leader"}
-    assert set(
-        AuditEvent.objects.filter(action=Action.ROLE_GRANTED, object_id=str(cast.staff.pk)).values_list(
-            "detail", flat=True
-        )
-    ) >= {"peer", "team_leader"}
+    assert set(cast.staff.role_memberships.values_list("role", flat=True)) == {"leadership"}
+    assert set(cast.staff.pending_changes.values_list("role", flat=True)) == {"peer", "team_leader"}
+    audited = AuditEvent.objects.filter(object_id=str(cast.staff.pk)).values_list("action", "detail")
+    assert set(audited) == {
+        (Action.ROLE_GRANTED, "leadership"),
+        (Action.ROLE_GRANT_REQUESTED, "peer"),
+        (Action.ROLE_GRANT_REQUESTED, "team_leader"),
+    }
     # a reload of the page after the redirect changes nothing
     assert admin_client.get(response["Location"]).status_code == 200
 

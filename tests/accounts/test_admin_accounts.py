@@ -19,14 +19,15 @@ def test_the_admin_add_form_creates_an_account_with_its_roles(cast, signed_in):
 
     response = client.post(
         reverse("admin:accounts_user_add"),
-        {"email": "new.deputy@example.gov", "is_active": "on", "roles": ["peer"]},
+        {"email": "new.deputy@example.gov", "is_active": "on", "roles": ["leadership"]},
     )
 
     assert response.status_code == 302, response.context["adminform"].form.errors if response.context else ""
     user = User.objects.get(email="new.deputy@example.gov")
     assert not user.has_usable_password()
-    assert set(user.role_memberships.values_list("role", flat=True)) == {"peer"}
-    assert AuditEvent.objects.filter(action=Action.ROLE_GRANTED, object_id=str(user.pk), detail="peer").exists()
+    # (a role that opens requests waits for a second person: tests/accounts/test_two_person.py)
+    assert set(user.role_memberships.values_list("role", flat=True)) == {"leadership"}
+    assert AuditEvent.objects.filter(action=Action.ROLE_GRANTED, object_id=str(user.pk), detail="leadership").exists()
 
 
 def test_an_existing_accounts_address_stays_fixed_in_the_admin(cast, signed_in):

@@ -217,6 +217,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "setup:account_deactivate": admin_only(signed_in_outcome=NOT_FOUND),
     "setup:account_reactivate": admin_only(),
     "setup:account_end_sessions": admin_only(),  # issue 17
+    # --- task: two-person rule (issue 16 section 3; issue 17 V6.4.4) ---
+    "setup:pending_changes": only("program_admin", "clinical_advisor", "team_leader"),
+    "setup:pending_change_confirm": only("program_admin", "clinical_advisor"),  # GET: 405
+    "setup:pending_change_cancel": only("program_admin", "clinical_advisor"),  # GET: 405
+    "setup:account_two_factor_reset": admin_only(),  # GET: 405
+    # --- end task ---
     # --- single sign-on ---
     "openid_connect_login": everyone(NOT_FOUND),  # no provider configured in this test: allauth's 404
     "openid_connect_callback": everyone(NOT_FOUND),
@@ -246,6 +252,10 @@ for _model in ADMIN_MODELS:
 # one agency, never deleted; an authenticator is set up by its owner, never by the administrator
 for _name in ("admin:org_agency_add", "admin:org_agency_delete", "admin:mfa_authenticator_add"):
     EXPECTED[_name] = admin_only(signed_in_outcome=FORBIDDEN)
+# --- task: two-person rule (issue 17 V6.4.4) ---
+# a reset is asked for on the account page and confirmed by a second person, never deleted here
+EXPECTED["admin:mfa_authenticator_delete"] = admin_only(signed_in_outcome=FORBIDDEN)
+# --- end task ---
 # --- task: outbox (issue 13 section 1) ---
 # what waits to be e-mailed: the administrator looks and retries; nobody writes an e-mail here
 for _suffix in ("changelist", "history", "delete", "change"):
@@ -271,6 +281,11 @@ SAMPLES: dict[str, dict[str, str] | str] = {
     "setup:account_deactivate": {"user_id": SAMPLE_OBJECT},
     "setup:account_reactivate": {"user_id": SAMPLE_OBJECT},
     "setup:account_end_sessions": {"user_id": SAMPLE_OBJECT},  # issue 17
+    # --- task: two-person rule (issue 16 section 3; issue 17 V6.4.4) ---
+    "setup:pending_change_confirm": {"change_id": SAMPLE_OBJECT},
+    "setup:pending_change_cancel": {"change_id": SAMPLE_OBJECT},
+    "setup:account_two_factor_reset": {"user_id": SAMPLE_OBJECT},
+    # --- end task ---
     # --- samples: single sign-on ---
     "openid_connect_login": {"provider_id": "agency"},
     "openid_connect_callback": {"provider_id": "agency"},
