@@ -5,6 +5,7 @@ the team leader can read."""
 
 from __future__ import annotations
 
+import heapq
 import math
 import uuid
 from collections import Counter, defaultdict
@@ -163,7 +164,10 @@ class Standing:
     unit_id: uuid.UUID | None
     rank_level: int
     excluded: frozenset[uuid.UUID]  # peers (person ids) above or below the person
-    name: str = ""  # breaks ties between equal choices (the work e-mail: stable across rebuilds)
+    name: str = ""
+    supervisor_id: uuid.UUID | None = (
+        None  # breaks ties between equal choices (the work e-mail: stable across rebuilds)
+    )
 
 
 @dataclass(frozen=True)
@@ -207,8 +211,8 @@ def standings(
                 excluded[person].add(peer)
                 stack.extend(children.get(person, ()))
     return [
-        Standing(person_id, unit_id, level, frozenset(excluded.get(person_id, ())), name)
-        for person_id, _, unit_id, level, name in rows
+        Standing(person_id, unit_id, level, frozenset(excluded.get(person_id, ())), name, supervisor_id)
+        for person_id, supervisor_id, unit_id, level, name in rows
     ]
 
 
@@ -239,37 +243,71 @@ def _merge_cost(small: _Group, other: _Group) -> int:
 def cohorts(people: Iterable[Standing], minimum: int) -> dict[uuid.UUID, Cohort]:
     """Every person's cohort: groups of at least ``minimum`` people (everyone together when there
     are fewer), each the union of people whose standing is alike. Deterministic: the same chart
-    gives the same cohorts, whoever asks. Greedy: the smallest group joins the one it costs
-    least to join, until none is too small."""
+    gives the same cohorts, whoever asks, in whatever order it is read.
+
+    Greedy: people with the same standing start as one group; then the smallest group joins the
+    neighbouring group it costs least to join, until none is too small. Neighbours are the groups
+    of the members' supervisors, reports and fellow reports (or, with none of those, of their
+    unit, then everyone): that keeps the search near-linear on a 20,000-person chart, and the
+    cheapest partner is nearly always a neighbour, since standings follow the reporting lines."""
+    standing_of = {s.person_id: s for s in people}
     by_place: dict[tuple[frozenset[uuid.UUID], int, uuid.UUID | None], list[Standing]] = defaultdict(list)
-    for standing in people:
+    for standing in standing_of.values():
         by_place[(standing.excluded, standing.rank_level, standing.unit_id)].append(standing)
-    groups = [
-        _Group(
-            [s.person_id for s in alike],
-            excluded,
-            [level] * len(alike),
-            frozenset({unit}),
-            min(s.name or str(s.person_id) for s in alike),
-        )
-        for (excluded, level, unit), alike in by_place.items()
-    ]
-    while len(groups) > 1:
-        groups.sort(key=lambda g: (len(g.members), g.key))
-        small = groups[0]
-        if len(small.members) >= minimum:
+    groups: dict[str, _Group] = {}
+    group_of: dict[uuid.UUID, str] = {}
+    for (excluded, level, unit), alike in by_place.items():
+        key = min(s.name or str(s.person_id) for s in alike)
+        groups[key] = _Group([s.person_id for s in alike], excluded, [level] * len(alike), frozenset({unit}), key)
+        for s in alike:
+            group_of[s.person_id] = key
+    reports: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    unit_mates: dict[uuid.UUID | None, list[uuid.UUID]] = defaultdict(list)
+    for standing in standing_of.values():
+        if standing.supervisor_id is not None:
+            reports[standing.supervisor_id].append(standing.person_id)
+        unit_mates[standing.unit_id].append(standing.person_id)
+
+    def neighbours(group: _Group) -> set[str]:
+        near: set[str] = set()
+        for member in group.members:
+            boss = standing_of[member].supervisor_id
+            around = [*reports.get(member, ()), *reports.get(boss, ()), *([boss] if boss in standing_of else [])]
+            near.update(group_of[person] for person in around)
+        if len(near - {group.key}) == 0:
+            for member in group.members:
+                near.update(group_of[person] for person in unit_mates[standing_of[member].unit_id])
+        near.discard(group.key)
+        return near or set(groups) - {group.key}
+
+    waiting = [(len(g.members), g.key) for g in groups.values()]
+    heapq.heapify(waiting)
+    while waiting and len(groups) > 1:
+        size, key = heapq.heappop(waiting)
+        small = groups.get(key)
+        if small is None or len(small.members) != size:
+            continue  # merged away, or grown since it was queued
+        if size >= minimum:
             break
-        partner = min(groups[1:], key=lambda g: (_merge_cost(small, g), -len(g.members), g.key))
-        groups.remove(partner)
-        groups[0] = _Group(
+        partner = min(
+            (groups[near] for near in neighbours(small)),
+            key=lambda g: (_merge_cost(small, g), -len(g.members), g.key),
+        )
+        merged = _Group(
             small.members + partner.members,
             small.excluded | partner.excluded,
             small.levels + partner.levels,
             small.units | partner.units,
             min(small.key, partner.key),
         )
+        del groups[small.key], groups[partner.key]
+        groups[merged.key] = merged
+        for member in merged.members:
+            group_of[member] = merged.key
+        heapq.heappush(waiting, (len(merged.members), merged.key))
+    groups_left = list(groups.values())
     found = {}
-    for group in groups:
+    for group in groups_left:
         cohort = Cohort(
             members=frozenset(group.members),
             excluded=group.excluded,

@@ -51,11 +51,29 @@ def team_leader_cohorts(*, also: Person | None = None, k: int | None = None) -> 
     the peers (every peer profile, serving or not: who counts as a peer must not depend on today's
     rota, or the cohorts would shift under an open request)."""
     rows = Person.objects.filter(Q(is_active=True) | Q(pk=also.pk if also else None))
-    chart = list(rows.order_by().values_list("pk", "supervisor_id", "unit_id", "rank_tier__level", "work_email"))
-    peer_people = PeerProfile.objects.order_by().values_list("person_id", flat=True)
+    chart = tuple(rows.order_by("pk").values_list("pk", "supervisor_id", "unit_id", "rank_tier__level", "work_email"))
+    peer_people = frozenset(PeerProfile.objects.order_by().values_list("person_id", flat=True))
     threshold = k if k is not None else current_agency().suppression_threshold
     minimum = matching.cohort_minimum(len(chart), threshold)
-    return matching.cohorts(matching.standings(chart, peer_people), minimum)
+    return _cohorts_of(chart, peer_people, minimum)
+
+
+_last_cohorts: list[tuple[tuple[Any, ...], dict[uuid.UUID, matching.Cohort]]] = []
+
+
+def _cohorts_of(
+    chart: tuple[Any, ...], peer_people: frozenset[uuid.UUID], minimum: int
+) -> dict[uuid.UUID, matching.Cohort]:
+    """The cohorts of this exact chart, remembered for the next call while the chart, the peers
+    and the minimum stay the same (compared whole, never by a timestamp that a bulk update could
+    leave behind: a stale cohort could cross a new reporting line). Working them out takes
+    seconds on a 20,000-person chart; comparing takes milliseconds."""
+    key = (chart, peer_people, minimum)
+    if _last_cohorts and _last_cohorts[0][0] == key:
+        return _last_cohorts[0][1]
+    found = matching.cohorts(matching.standings(chart, peer_people), minimum)
+    _last_cohorts[:] = [(key, found)]
+    return found
 
 
 def need_for(
