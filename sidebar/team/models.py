@@ -57,7 +57,8 @@ class PeerProfile(models.Model):
     class Meta:
         ordering = ["person__full_name"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(capacity__gte=1, capacity__lte=10), name="peer_capacity_1_10")
+            # 0 is a peer who takes no cases for now (matching then says "at capacity")
+            models.CheckConstraint(condition=models.Q(capacity__lte=10), name="peer_capacity_at_most_10")
         ]
 
     def __str__(self) -> str:

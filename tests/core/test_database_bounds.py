@@ -71,7 +71,6 @@ REFUSED = {
     "mutual aid ending before it starts": ("aid", {"ends_on": DAY - datetime.timedelta(days=1)}),
     "training session of 0 hours": ("training", {"hours": Decimal(0)}),
     "training session of 41 hours": ("training", {"hours": Decimal(41)}),
-    "peer capacity of 0": ("peer", {"capacity": 0}),
     "peer capacity of 11": ("peer", {"capacity": 11}),
     "identity retention of 366 days": ("agency", {"identity_retention_days": 366}),
     "identity retention of 99,999 days": ("agency", {"identity_retention_days": 9999}),
@@ -99,6 +98,7 @@ ACCEPTED = {
     "head count with no invitation count kept": ("session", {"invited": None, "attendance": 40}),
     "training session of half an hour": ("training", {"hours": Decimal("0.5")}),
     "peer capacity of 10": ("peer", {"capacity": 10}),
+    "peer capacity of 0 (takes no cases for now)": ("peer", {"capacity": 0}),
     "identity retention of 365 days": ("agency", {"identity_retention_days": 365}),
     "identity retention of 0 days": ("agency", {"identity_retention_days": 0}),
 }
