@@ -99,6 +99,7 @@ def test_from_nomination_to_an_active_peer_and_back_off_the_team(
 ) -> None:
     staff = journey
     round_title = people.round.title
+    smtp_server.discard_earlier()  # e-mails queued while the cast was set up: not this journey's
 
     # A staff member nominates a colleague. The e-mail to the colleague never names them.
     staff_page = staff.page
@@ -287,6 +288,7 @@ def test_team_leader_writes_a_round_fixes_a_rubric_line_and_announces_it_to_a_di
     page.set_viewport_size({"width": PHONE_WIDTH, "height": 740})
     division = UnitFactory(name="Trial Division")
     make_account("in.bureau@example.gov", unit=UnitFactory(name="Felony Bureau", parent=division))
+    smtp_server.discard_earlier()  # e-mails queued while the cast was set up: not this journey's
     sign_in_with_code(journey, "leader@example.gov", people.secrets["leader@example.gov"])
     follow_nav(journey, "Recruitment")
     page.get_by_role("link", name="Start a new round").click()

@@ -67,6 +67,7 @@ def production(relay: Relay, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         server.manage("migrate", "--no-input", "-v0", role=server.owner)
         server.manage("collectstatic", "--no-input", "-v0")
         server.start(Path(tmp_path_factory.mktemp("dayone")))
+        server.start_worker()
         yield server
     finally:
         server.stop()

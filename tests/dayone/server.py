@@ -47,6 +47,7 @@ class ProductionServer:
     owner: str = "sidebar_dayone_owner"
     app_role: str = "sidebar_dayone_app"
     process: subprocess.Popen[bytes] | None = None
+    worker: subprocess.Popen[bytes] | None = None
     log_path: Path | None = None
 
     @property
@@ -158,13 +159,26 @@ class ProductionServer:
                 time.sleep(0.2)
         raise AssertionError(f"gunicorn did not answer /healthz within a minute:\n{self.log()}")
 
+    def start_worker(self) -> None:
+        """The background worker (docs/deploy.md's sidebar-worker.service): every e-mail leaves
+        through the outbox it drains (issue 13, section 1)."""
+        assert self.log_path is not None
+        self.worker = subprocess.Popen(
+            [sys.executable, "manage.py", "db_worker", "--no-reload", "--interval", "0.5"],
+            cwd=ROOT,
+            env=self.environment(),
+            stdout=self.log_path.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
+
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        for process in (self.process, self.worker):
+            if process is not None and process.poll() is None:
+                process.terminate()
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:] if self.log_path and self.log_path.exists() else ""
