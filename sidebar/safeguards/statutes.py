@@ -77,7 +77,8 @@ class StatuteTemplate:
 
     def to_confirm(self) -> list[str]:
         """Everything counsel must confirm for this template, in order."""
-        return [item.confirm for item in (*self.grounds, *self.clauses) if item.confirm]
+        items: list[Ground | Clause] = [*self.grounds, *self.clauses]
+        return [item.confirm for item in items if item.confirm]
 
 
 # --- federal: 34 U.S.C. 50901 -------------------------------------------------------------------
