@@ -1,5 +1,5 @@
 """The calendar file of a group session (RFC 5545, written by icalendar). It says when and where,
-and that the team invites; never the incident, never a name."""
+and nothing else: never peer support, never the incident, never a name."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from icalendar import Calendar, Event
 
 from sidebar.incidents.models import GroupSession
 
-PRODUCT = "-//Sidebar//Peer support//EN"
+PRODUCT = "-//Sidebar//Calendar//EN"
 
 
 def ics_for(session: GroupSession) -> bytes:
@@ -24,13 +24,10 @@ def ics_for(session: GroupSession) -> bytes:
     event.add("dtstamp", timezone.now())
     event.add("dtstart", session.starts_at.astimezone(datetime.UTC))
     event.add("dtend", (session.starts_at + datetime.timedelta(minutes=session.minutes)).astimezone(datetime.UTC))
-    event.add("summary", f"Peer support: {session.get_kind_display().split(' (')[0].lower()}")
+    # Calendars are shared with assistants and shown to colleagues looking for a free slot: the
+    # entry says only that there is a meeting; the e-mail that carries it says what it is.
+    event.add("summary", "Voluntary meeting")
     event.add("location", session.place)
-    event.add(
-        "description",
-        "A voluntary, confidential group meeting offered by your peer support team. "
-        "Nothing said is written down; who came is not recorded. "
-        f"Sidebar: {settings.SIDEBAR_BASE_URL}/",
-    )
+    event.add("description", f"Details in Sidebar: {settings.SIDEBAR_BASE_URL}/")
     calendar.add_component(event)
     return calendar.to_ical()

@@ -34,16 +34,16 @@ def _help_lines() -> str:
 def support_offered(recipients: Iterable[str], *, personal: bool) -> None:
     base = settings.SIDEBAR_BASE_URL
     opening = (
-        "Your peer support team heard that you are going through something hard, and wants you to know "
-        "that support is there if you want it."
+        "Your peer support team is writing to let you know that support is there if you want it."
         if personal
         else "Something difficult happened at work recently. Your peer support team is reaching out to "
         "everyone it may have touched — you are not being singled out."
     )
     body = (
         f"{opening}\n\n"
-        "A trained colleague from the team may get in touch in the next days. You can say no at any time, "
-        "and nothing you say is written down or passed to your managers.\n\n"
+        "A trained colleague from the team may get in touch in the next days. You can say no at any time. "
+        "Nothing you say is written down, and what you say stays between you and the peer, except in the "
+        f"few situations the team must act on, listed at {base}{reverse('privacy')}\n\n"
         f"To talk sooner, or to choose whom to talk to: {base}{reverse('team:directory')}\n"
         f"To ask for support: {base}{reverse('support:ask')}\n\n"
         f"{_help_lines()}\n"

@@ -268,6 +268,11 @@ def test_a_debriefing_invites_the_unit_with_a_calendar_file_that_parses(
     assert event.decoded("dtend") == starts + datetime.timedelta(minutes=90)
     assert str(event.get("location")) == "Training room B"
     assert "threat" not in attachment.get_payload(decode=True).decode().lower()
+    # a calendar is seen by assistants and by colleagues looking for a free slot: nothing in the
+    # entry says peer support, an incident or a debriefing
+    assert str(event.get("summary")) == "Voluntary meeting"
+    shown = attachment.get_payload(decode=True).decode().lower()
+    assert not any(word in shown for word in ("peer", "support", "debrief", "defus", "incident", "confidential"))
     assert session.invitations_sent_at is not None
 
 
@@ -341,7 +346,12 @@ def test_a_personal_incident_reaches_one_person_and_offers_no_group_session(
         )
     assert activation.people_reached == 1
     assert [message["To"] for message in smtp_server.deliver()] == ["dana.clerk@example.gov"]
-    assert "you are not being singled out" not in smtp_server.messages[0].get_payload()
+    body = smtp_server.messages[0].get_payload()
+    assert "you are not being singled out" not in body
+    # no reason (the person was not told "something hard" by a team that knows why), and no
+    # promise that nothing reaches managers while the exceptions say when it may
+    assert "going through something hard" not in body and "passed to your managers" not in body
+    assert "/privacy/" in body
     assert activation.incident.outreach.get().topics == ["grief"]
 
 
