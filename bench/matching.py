@@ -1,7 +1,7 @@
 """``BENCH matching <ms> ms ratio=<x>``: the time to rank 2,000 peers for one request against a
 20,000-person org chart — ``suggestions_for``, all of it: the audited read of who asked, their
-chain of command (one recursive query), the peers with their open cases and agreement, and the
-pure ranking — divided by the time of one query that just loads the active peers. Each is the
+cohort (the chart read whole, the cohorts worked out again only when it changed: the first call,
+a warm-up, pays for that), the peers with their open cases and agreement, and the pure ranking — divided by the time of one query that just loads the active peers. Each is the
 median of several runs after a warm-up. Goal: ratio <= 3.
 
 Self-contained: it always builds its own temporary SQLite database (never the one in

@@ -7,6 +7,7 @@ import datetime
 import uuid
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.http import HttpRequest
 from django.utils import timezone
@@ -50,9 +51,19 @@ def team_leader_cohorts(*, also: Person | None = None, k: int | None = None) -> 
     """Every active staff member's cohort (and ``also``'s): one query for the chart, one for
     the peers (every peer profile, serving or not: who counts as a peer must not depend on today's
     rota, or the cohorts would shift under an open request)."""
-    rows = Person.objects.filter(Q(is_active=True) | Q(pk=also.pk if also else None))
-    chart = tuple(rows.order_by("pk").values_list("pk", "supervisor_id", "unit_id", "rank_tier__level", "work_email"))
-    peer_people = frozenset(PeerProfile.objects.order_by().values_list("person_id", flat=True))
+    person, tier = Person._meta.db_table, Person._meta.get_field("rank_tier").related_model._meta.db_table
+    also_id = Person._meta.pk.get_db_prep_value(also.pk, connection) if also else None
+    with connection.cursor() as cursor:
+        # the raw database values, not UUIDs: converting 60,000 ids on every page would cost more
+        # than everything else, and they only need converting when the chart has changed
+        cursor.execute(
+            f"SELECT p.id, p.supervisor_id, p.unit_id, t.level, p.work_email FROM {person} p "  # noqa: S608 (table names from the models, the id as a parameter)
+            f"JOIN {tier} t ON p.rank_tier_id = t.id WHERE p.is_active OR p.id = %s ORDER BY p.id",
+            [also_id],
+        )
+        chart = tuple(map(tuple, cursor.fetchall()))
+        cursor.execute(f"SELECT person_id FROM {PeerProfile._meta.db_table}")  # noqa: S608 (a table name from the model)
+        peer_people = frozenset(row[0] for row in cursor.fetchall())
     threshold = k if k is not None else current_agency().suppression_threshold
     minimum = matching.cohort_minimum(len(chart), threshold)
     return _cohorts_of(chart, peer_people, minimum)
@@ -61,9 +72,7 @@ def team_leader_cohorts(*, also: Person | None = None, k: int | None = None) -> 
 _last_cohorts: list[tuple[tuple[Any, ...], dict[uuid.UUID, matching.Cohort]]] = []
 
 
-def _cohorts_of(
-    chart: tuple[Any, ...], peer_people: frozenset[uuid.UUID], minimum: int
-) -> dict[uuid.UUID, matching.Cohort]:
+def _cohorts_of(chart: tuple[Any, ...], peer_people: frozenset[Any], minimum: int) -> dict[uuid.UUID, matching.Cohort]:
     """The cohorts of this exact chart, remembered for the next call while the chart, the peers
     and the minimum stay the same (compared whole, never by a timestamp that a bulk update could
     leave behind: a stale cohort could cross a new reporting line). Working them out takes
@@ -71,7 +80,12 @@ def _cohorts_of(
     key = (chart, peer_people, minimum)
     if _last_cohorts and _last_cohorts[0][0] == key:
         return _last_cohorts[0][1]
-    found = matching.cohorts(matching.standings(chart, peer_people), minimum)
+    as_id = Person._meta.pk.to_python
+    rows = [
+        (as_id(pk), as_id(boss) if boss is not None else None, as_id(unit) if unit is not None else None, level, email)
+        for pk, boss, unit, level, email in chart
+    ]
+    found = matching.cohorts(matching.standings(rows, {as_id(peer) for peer in peer_people}), minimum)
     _last_cohorts[:] = [(key, found)]
     return found
 

@@ -98,7 +98,10 @@ DOMAIN = "harbor-county.example.gov"
 ROSTER = [
     f"rosa.alvarez@{DOMAIN},Rosa Alvarez,Chief Deputy District Attorney,,Executive Office,Executive,,yes",
     f"tomas.reed@{DOMAIN},Tomas Reed,Victim Services Supervisor,,Victim Services,Supervisor,rosa.alvarez@{DOMAIN},yes",
-    f"priya.nair@{DOMAIN},Priya Nair,Investigator,,Investigations,Line staff,rosa.alvarez@{DOMAIN},yes",
+    # Priya reports to nobody here: on a five-person roster the team leader's suggestions are
+    # worked out for all five together (issue 12, section 3), so a peer in anyone's reporting
+    # line would be left out for everyone
+    f"priya.nair@{DOMAIN},Priya Nair,Investigator,,Investigations,Line staff,,yes",
     f"dale.obi@{DOMAIN},Dale Obi,Deputy District Attorney,555-0177,Trial Division/Homicide Unit,Line staff,,yes",
     f"{SSO_PERSON},Lee Park,Paralegal,,Trial Division/Homicide Unit,Line staff,,yes",
 ]
