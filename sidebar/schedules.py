@@ -15,6 +15,7 @@ from sidebar.audit.tasks import take_audit_checkpoint, verify_audit_chain
 from sidebar.incidents.tasks import send_anniversary_reminders
 from sidebar.outbox.tasks import deliver_mail
 from sidebar.support.tasks import close_inactive_requests, forget_shredded_tickets, send_check_in_reminders
+from sidebar.throttle.tasks import forget_passed_windows
 from sidebar.training.tasks import send_training_reminders
 from sidebar.vault.tasks import shred_due_identities
 
@@ -38,6 +39,9 @@ SCHEDULES: tuple[Schedule, ...] = (
     # --- task: auto-close ---
     # warns the team leaders a week ahead, then closes requests nobody touched (issue 12, section 1)
     Schedule("close-inactive-requests", close_inactive_requests, datetime.timedelta(days=1)),
+    # --- end task ---
+    # --- task: sign-in rush (issue 13 section 2) ---
+    Schedule("forget-sign-in-counters", forget_passed_windows, datetime.timedelta(hours=1)),
     # --- end task ---
     Schedule("training-reminders", send_training_reminders, datetime.timedelta(hours=6)),
     Schedule("incident-anniversaries", send_anniversary_reminders, datetime.timedelta(days=1)),

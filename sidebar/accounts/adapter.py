@@ -39,17 +39,30 @@ class SidebarAccountAdapter(DefaultAccountAdapter):
 
     # --- task: issue 17 accounts (V16.3.1-3) ---
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
-        # allauth refuses a sign-in past the failed-attempts limit with a form error (no 429):
-        # that refusal is audited too, naming no account (the typed address may be anyone's).
-        from django.core.exceptions import ValidationError
-
+        # A sign-in past a limit is refused with a form error (no 429): that refusal is audited
+        # too, naming no account (the typed address may be anyone's).
+        from sidebar.accounts import sign_in_limits
         from sidebar.audit.security_events import rate_limited
 
-        try:
-            super().pre_authenticate(request, **credentials)
-        except ValidationError:
+        # --- task: sign-in rush (issue 13 section 2) ---
+        # Sidebar's own limits (per account, per account at an address, a per-address ceiling
+        # far above an office's rush) instead of allauth's per-address ones.
+        login = str(credentials.get("email") or credentials.get("username") or "")
+        self._sign_in_attempt = sign_in_limits.begin(request, login=login)
+        if self._sign_in_attempt is None:
             rate_limited(request, what="login_failed")
-            raise
+            raise self.validation_error("too_many_login_attempts")
+        # --- end task ---
+
+    # --- end task ---
+
+    # --- task: sign-in rush (issue 13 section 2) ---
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        user = super().authenticate(request, **credentials)
+        attempt = getattr(self, "_sign_in_attempt", None)
+        if user is not None and attempt is not None:
+            attempt.succeeded()  # the right password gives back what a guess would have used
+        return user
 
     # --- end task ---
 

@@ -9,6 +9,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from sidebar.accounts import sign_in_limits
 from sidebar.accounts.roles import Role
 from sidebar.accounts.services import set_roles
 from tests.factories import CAST_PASSWORD, activate_totp, make_account, totp_code
@@ -57,7 +58,7 @@ def test_typed_email_is_kept_after_a_failed_sign_in(client, staff_member):
 
 
 def test_repeated_failures_are_rate_limited(client, staff_member):
-    for _ in range(5):
+    for _ in range(sign_in_limits.PER_ACCOUNT_AT_ADDRESS.amount):
         sign_in(client, staff_member.email, "not the password at all")
     # the right password is refused too, for a while: the limit is per account, not per guess
     response = sign_in(client, staff_member.email, CAST_PASSWORD)
