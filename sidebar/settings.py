@@ -318,6 +318,15 @@ SIDEBAR_IDLE_TIMEOUT_STAFF = env_int("SIDEBAR_IDLE_TIMEOUT_STAFF", 4 * 60 * 60, 
 
 SECURE_HTTPS = env_bool("SIDEBAR_HTTPS", PRODUCTION)
 SESSION_COOKIE_SECURE = SECURE_HTTPS
+# --- task: issue 17 transport (V3.3.1, V3.3.3) ---
+# Over https the cookies carry the __Host- prefix: browsers take such a cookie only from https,
+# with Path=/ and no Domain, so a neighbouring subdomain or a plain-http page cannot plant a
+# session or CSRF cookie. Over http (demo, test, a closed test) a browser would refuse them.
+SESSION_COOKIE_NAME = "__Host-sidebar_session" if SECURE_HTTPS else "sessionid"
+CSRF_COOKIE_NAME = "__Host-sidebar_csrf" if SECURE_HTTPS else "csrftoken"
+SESSION_COOKIE_DOMAIN = CSRF_COOKIE_DOMAIN = None
+SESSION_COOKIE_PATH = CSRF_COOKIE_PATH = "/"
+# --- end task ---
 # Redirect URIs sent to the provider say https behind TLS (and only tests run it over http).
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SECURE_HTTPS else "http"
 CSRF_COOKIE_SECURE = SECURE_HTTPS
@@ -368,8 +377,16 @@ EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# --- task: issue 17 transport (V12.3.1) ---
+# In production mail leaves over TLS unless told otherwise: STARTTLS by default, or TLS from the
+# first byte with EMAIL_USE_SSL (port 465). Django checks the server's certificate and name. A
+# relay on this very machine (the default, localhost) is spoken to in plain SMTP: nothing leaves it.
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+_EMAIL_HOST_IS_LOCAL = EMAIL_HOST in ("localhost", "127.0.0.1", "::1")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", PRODUCTION and not EMAIL_USE_SSL and not _EMAIL_HOST_IS_LOCAL)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("Set only one of EMAIL_USE_TLS and EMAIL_USE_SSL (STARTTLS on 587, or TLS on 465).")
+# --- end task ---
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sidebar <sidebar@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -65,7 +65,7 @@ def health(request: HttpRequest) -> HttpResponse:
     """For a load balancer: the process answers and the database is reachable."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
+    return HttpResponse("ok", content_type="text/plain; charset=utf-8")
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
