@@ -7,8 +7,10 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from allauth.account.signals import authentication_step_completed
         from django.contrib.auth.signals import user_logged_in
 
+        from sidebar.accounts.reauthentication import rotate_on_reauthentication
         from sidebar.accounts.sign_in_traces import keep_days_only, note_first_sign_in
 
         # Registered under django.contrib.auth's own dispatch_uid, before its ready() runs (this
@@ -16,3 +18,5 @@ class AccountsConfig(AppConfig):
         # moment of every sign-in, is then never connected. tests/accounts checks the row.
         user_logged_in.connect(note_first_sign_in, dispatch_uid="update_last_login")
         keep_days_only()
+        # V7.2.4: a proof given again gets a new session key, as a sign-in does
+        authentication_step_completed.connect(rotate_on_reauthentication, dispatch_uid="sidebar_rotate_on_reauth")
