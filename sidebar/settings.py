@@ -77,6 +77,12 @@ SIDEBAR_KEY_STORE = (
     if PRODUCTION
     else env_str("SIDEBAR_KEY_STORE", f"file://{BASE_DIR / 'var' / f'{SIDEBAR_MODE}-keys'}")
 )
+# --- task: database outage (issue 13 section 3) ---
+# A writable directory of the service's own (production: /var/lib/sidebar). It holds only the
+# agency's crisis line and EAP number, so the page shown while the database is unreachable can
+# show them in a process started during the outage (sidebar/lib/last_known.py).
+SIDEBAR_STATE_DIR = env_str("SIDEBAR_STATE_DIR", str(BASE_DIR / "var"))
+# --- end task ---
 SIDEBAR_EPOCH_DAYS = env_int("SIDEBAR_EPOCH_DAYS", 6, minimum=1)
 if SIDEBAR_EPOCH_DAYS > 6:
     raise ImproperlyConfigured(f"SIDEBAR_EPOCH_DAYS must be at most 6 (got {SIDEBAR_EPOCH_DAYS}).")

@@ -31,5 +31,8 @@ urlpatterns = [
 handler400 = "sidebar.core.views.bad_request"
 handler403 = "sidebar.core.views.permission_denied"
 handler404 = "sidebar.core.views.page_not_found"
-# handler500 stays Django's: it renders 500.html without a request or database, which is what
-# a page shown during an outage needs.
+# --- task: database outage (issue 13 section 3) ---
+# Django's 500 page, except when the database is unreachable: then 503 with Retry-After and the
+# crisis numbers, rendered without the database (sidebar/core/outage.py).
+handler500 = "sidebar.core.outage.server_error"
+# --- end task ---

@@ -11,6 +11,7 @@ from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
+from sidebar.lib import last_known
 from sidebar.org.models import Agency, Person, Unit
 
 # UNION (not UNION ALL) stops at rows already seen, so even a corrupt cycle terminates.
@@ -121,4 +122,8 @@ def current_agency() -> Agency:
     """The deployment's agency; an unsaved placeholder until the administrator sets it up, so
     that every page can still show a crisis line."""
     agency = Agency.objects.order_by("pk").first()
+    # --- task: database outage (issue 13 section 3) ---
+    if agency is not None:  # kept for the outage page, which cannot ask the database
+        last_known.remember(crisis_line=agency.crisis_line, eap_phone=agency.eap_phone)
+    # --- end task ---
     return agency if agency is not None else Agency(name="Your agency")
