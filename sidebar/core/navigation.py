@@ -47,6 +47,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Accounts", "setup:accounts"),
     NavItem("Staff roster", "setup:roster"),
     NavItem("Invitations", "setup:invitations"),
+    NavItem("Pending changes", "setup:pending_changes"),  # issue 16 section 3: the two-person rule
     NavItem("Agency settings", "setup:agency"),
     NavItem("Units", "setup:units"),
     NavItem("Agency set-up", "admin:index"),
