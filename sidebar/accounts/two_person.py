@@ -131,22 +131,8 @@ def _open(*, kind: str, account: User, role: str, by: User, request: HttpRequest
 # --- who may confirm ----------------------------------------------------------------------------
 
 
-def _holds(user: User, roles: frozenset[Role]) -> bool:
-    return user.is_active and RoleMembership.objects.filter(user=user, role__in=[r.value for r in roles]).exists()
-
-
 def is_open(change: PendingChange) -> bool:
     return change.status == Status.PENDING and change.expires_at > timezone.now()
-
-
-def may_confirm(user: User, change: PendingChange) -> bool:
-    """A second person: an active program administrator or clinical advisor who neither asked
-    for the change nor is its account."""
-    return (
-        is_open(change)
-        and user.pk not in (change.requested_by_id, change.account_id)
-        and _holds(user, CONFIRMING_ROLES)
-    )
 
 
 def in_set_up(*, administrator: User) -> bool:
@@ -154,25 +140,40 @@ def in_set_up(*, administrator: User) -> bool:
     account but ``administrator`` could confirm."""
     if apps.get_model("support", "SupportRequest").objects.exists():
         return False
-    others = RoleMembership.objects.filter(role__in=[r.value for r in CONFIRMING_ROLES], user__is_active=True).exclude(
-        user=administrator
-    )
-    return not others.exists()
+    others = RoleMembership.objects.filter(role__in=[r.value for r in CONFIRMING_ROLES], user__is_active=True)
+    return not others.exclude(user=administrator).exists()
 
 
-def may_confirm_at_set_up(user: User, change: PendingChange) -> bool:
-    """The first administrator's own request, while the installation is in set-up."""
-    return (
-        is_open(change)
-        and change.requested_by_id == user.pk
-        and change.account_id != user.pk
-        and _holds(user, frozenset({Role.PROGRAM_ADMIN}))
-        and in_set_up(administrator=user)
-    )
+@dataclass(frozen=True)
+class Viewer:
+    """What one person may do to pending changes, worked out once (a page lists many)."""
+
+    user: User
+    confirms: bool  # an active program administrator or clinical advisor
+    sets_up: bool  # the lone first administrator, while the installation is in set-up
+
+    def may_confirm(self, change: PendingChange) -> bool:
+        """A second person: neither the one who asked nor the account concerned."""
+        return self.confirms and is_open(change) and self.user.pk not in (change.requested_by_id, change.account_id)
+
+    def may_confirm_at_set_up(self, change: PendingChange) -> bool:
+        """The first administrator's own request, while the installation is in set-up."""
+        return (
+            self.sets_up
+            and is_open(change)
+            and change.requested_by_id == self.user.pk
+            and change.account_id != self.user.pk
+        )
+
+    def may_cancel(self, change: PendingChange) -> bool:
+        return is_open(change) and (self.confirms or change.requested_by_id == self.user.pk)
 
 
-def may_cancel(user: User, change: PendingChange) -> bool:
-    return is_open(change) and (change.requested_by_id == user.pk or _holds(user, CONFIRMING_ROLES))
+def viewer(user: User) -> Viewer:
+    held = set(RoleMembership.objects.filter(user=user).values_list("role", flat=True)) if user.is_active else set()
+    confirms = bool(held & {r.value for r in CONFIRMING_ROLES})
+    sets_up = Role.PROGRAM_ADMIN.value in held and in_set_up(administrator=user)
+    return Viewer(user=user, confirms=confirms, sets_up=sets_up)
 
 
 # --- confirming and cancelling ------------------------------------------------------------------
@@ -192,9 +193,10 @@ def confirm(*, change: PendingChange, by: User, code: str = "", request: HttpReq
     """The second person confirms and the change takes effect; at set-up, the administrator who
     asked confirms with a fresh authenticator code instead. Audited with the confirming actor."""
     locked = PendingChange.objects.select_for_update().select_related("account").get(pk=change.pk)
-    if may_confirm(by, locked):
+    person = viewer(by)
+    if person.may_confirm(locked):
         locked.status = Status.CONFIRMED
-    elif may_confirm_at_set_up(by, locked):
+    elif person.may_confirm_at_set_up(locked):
         if not _second_factor_code_is_good(by, code):
             raise TwoPersonError("That code is not right. Enter the current code from your authenticator app.")
         locked.status = Status.CONFIRMED_AT_SET_UP
@@ -220,7 +222,7 @@ def confirm(*, change: PendingChange, by: User, code: str = "", request: HttpReq
 @transaction.atomic
 def cancel(*, change: PendingChange, by: User, request: HttpRequest | None = None) -> None:
     locked = PendingChange.objects.select_for_update().get(pk=change.pk)
-    if not may_cancel(by, locked):
+    if not viewer(by).may_cancel(locked):
         raise TwoPersonError("This change is no longer waiting, or it is not yours to cancel.")
     _close(PendingChange.objects.filter(pk=locked.pk), status=Status.CANCELLED, by=by, request=request)
 

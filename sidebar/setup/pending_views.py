@@ -29,12 +29,13 @@ def _change(request: SignedInRequest, change_id: uuid.UUID) -> PendingChange:
 def pending_changes(request: SignedInRequest) -> HttpResponse:
     two_person.lapse_expired()
     waiting, decided = selectors.pending_changes(policy.visible_to(request.user, PendingChange))
+    person = two_person.viewer(request.user)
     rows = [
         {
             "change": change,
-            "may_confirm": two_person.may_confirm(request.user, change),
-            "at_set_up": two_person.may_confirm_at_set_up(request.user, change),
-            "may_cancel": two_person.may_cancel(request.user, change),
+            "may_confirm": person.may_confirm(change),
+            "at_set_up": person.may_confirm_at_set_up(change),
+            "may_cancel": person.may_cancel(change),
         }
         for change in waiting
     ]

@@ -199,6 +199,26 @@ def test_the_django_admin_holds_a_grant_back_too(cast, signed_in):
     assert the_change(created, role="peer").requested_by == cast.program_admin
 
 
+def test_the_pending_page_takes_the_same_queries_for_one_change_or_twelve(cast, signed_in):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(cast.clinical_advisor)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(PENDING)
+        assert response.status_code == 200
+        return len(captured)
+
+    ask_roles(signed_in(cast.program_admin), cast.staff, "peer")
+    client.get(PENDING)  # the session's first touch writes it; not part of the page's cost
+    one = queries()
+    for n in range(11):
+        ask_roles(signed_in(cast.program_admin), make_account(f"colleague{n}@example.gov"), "peer")
+    assert queries() == one == 9  # session, account, roles, agency, authenticator, 3 for the changes, viewer
+
+
 # --- set-up: the first administrator alone ---------------------------------------------------------
 
 
