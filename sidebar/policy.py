@@ -430,14 +430,24 @@ def _register_scopes() -> None:
 
     _register_recruitment_scopes()
 
+    # --- task: issue 16, section 1: exceptions and disclosures only to those party to them ---
     @scope(ConfidentialityException)
     def _exceptions(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        # Whose step it is sees it while it waits (any clinical advisor may advise, any team
+        # leader decide); afterwards only those who took part: who raised it, who advised, who
+        # decided. The disclosure and its sealed note are recorded after the decision, so they
+        # reach no team leader or advisor who had no part in it.
         held = roles_of(user)
-        if held & {Role.CLINICAL_ADVISOR, Role.TEAM_LEADER}:
-            return queryset
-        if Role.PEER in held:
-            return queryset.filter(raised_by=user)
+        party = models.Q(raised_by=user)
+        if Role.CLINICAL_ADVISOR in held:
+            party |= models.Q(status="open") | models.Q(advised_by=user)
+        if Role.TEAM_LEADER in held:
+            party |= models.Q(status__in=("open", "advised")) | models.Q(decided_by=user)
+        if held & {Role.PEER, Role.TEAM_LEADER, Role.CLINICAL_ADVISOR}:
+            return queryset.filter(party)
         return queryset.none()  # never the program administrator, never leadership
+
+    # --- end task ---
 
     @scope(OnCallShift)
     def _shifts(user: AnyUser, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
