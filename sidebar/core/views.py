@@ -15,6 +15,7 @@ from sidebar.incidents import selectors as incident_selectors
 from sidebar.outbox.services import undelivered_count
 from sidebar.safeguards import selectors as safeguards_selectors
 from sidebar.support import selectors as support_selectors
+from sidebar.throttle.actions import reached_recently
 from sidebar.training import selectors as training_selectors
 from sidebar.training.models import Announcement
 
@@ -39,6 +40,9 @@ def home(request: HttpRequest) -> HttpResponse:
         else None,
         # e-mails (urgent alerts among them) the worker has failed to send for a while
         "undelivered_mail": undelivered_count() if Role.TEAM_LEADER in roles else 0,
+        # --- task: issue 17 limits (V2.4.1): how often a limit refused someone this week, never who ---
+        "limits_reached": reached_recently() if Role.TEAM_LEADER in roles else [],
+        # --- end task ---
         "waiting_exceptions": safeguards_selectors.waiting_count(request.user)
         if roles & {Role.CLINICAL_ADVISOR, Role.TEAM_LEADER}
         else None,

@@ -24,6 +24,7 @@ from sidebar.recruitment.models import Application, Nomination, PanelMember, Rou
 from sidebar.recruitment.selectors import onboarding_checklist
 from sidebar.team.models import PeerProfile, PeerStatusChange
 from sidebar.team.services import move_status
+from sidebar.throttle import actions
 
 Stage = Application.Status
 PeerStatus = PeerProfile.Status
@@ -144,10 +145,11 @@ def announce_round(*, round_: Round, by: User, request: HttpRequest | None = Non
 
 @transaction.atomic
 def nominate(
-    *, round_: Round, nominee: Person, by: User, reason: str, request: HttpRequest | None = None
+    *, round_: Round, nominee: Person, by: User, reason: str, request: HttpRequest | None = None, limit: bool = False
 ) -> Nomination:
     """A colleague nominates ``nominee``. The nominee is told (once per round) that someone
-    nominated them, never who."""
+    nominated them, never who. With ``limit`` (the web form's), raises LimitReached past
+    ``actions.NOMINATE`` (issue 17 V2.4.1)."""
     _require_open(round_)
     if nominee.user_id == by.pk:
         raise RecruitmentError("To put yourself forward, apply instead.")
@@ -159,6 +161,8 @@ def nominate(
         raise RecruitmentError(f"{nominee.full_name} is on the team already.")
     if Nomination.objects.filter(round=round_, nominee=nominee, nominated_by=by).exists():
         raise RecruitmentError(f"You have nominated {nominee.full_name} in this round already.")
+    if limit:
+        actions.take(actions.NOMINATE, account_id=by.pk)
     first = not Nomination.objects.filter(round=round_, nominee=nominee).exists()
     nomination = Nomination.objects.create(round=round_, nominee=nominee, nominated_by=by, reason=reason.strip())
     applied = Application.objects.filter(round=round_, person=nominee).exists()

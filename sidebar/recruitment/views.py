@@ -27,6 +27,7 @@ from sidebar.recruitment.forms import (
 )
 from sidebar.recruitment.models import Application, Round
 from sidebar.team.models import PeerProfile
+from sidebar.throttle import actions
 
 
 class SignedInRequest(HttpRequest):
@@ -72,9 +73,12 @@ def nominate(request: SignedInRequest, round_id: uuid.UUID) -> HttpResponse:
     form = NominationForm(_posted(request), nominees=selectors.eligible_nominees(request.user, round_))
     if request.method == "POST" and form.is_valid():
         try:
-            services.nominate(round_=round_, by=request.user, request=request, **form.cleaned_data)
+            services.nominate(round_=round_, by=request.user, request=request, limit=True, **form.cleaned_data)
         except services.RecruitmentError as error:
             form.add_error(None, str(error))
+        except actions.LimitReached as reached:  # issue 17 V2.4.1: audited naming nobody
+            actions.note_reached(reached.limit)
+            form.add_error(None, reached.limit.message)
         else:
             messages.success(request, "Thank you. Your colleague has been told that someone nominated them, not who.")
             return redirect("recruitment:join")

@@ -31,6 +31,7 @@ from sidebar.support.categories import (
 )
 from sidebar.support.models import Assignment, CheckIn, Contact, SentForm, SupportRequest
 from sidebar.team.models import PeerProfile
+from sidebar.throttle import actions
 from sidebar.vault import services as vault
 
 
@@ -99,6 +100,25 @@ def _alert_if_urgent(support_request: SupportRequest) -> None:
     notify.urgent_request_for_peers(email for email in on_call if email and email.lower() not in leaders)
 
 
+# --- task: issue 17 limits (V2.4.1) ---
+def _within_ask_limit(user: User) -> None:
+    """``actions.ASK`` without a counter: a row keyed by the account with the moment of its
+    first ask would say who asked for help, and when, to whoever holds the database and the
+    secret key (also in a backup). The account's own recent requests are counted instead, through
+    the vault's holder tags (keyed by each request's own, shreddable key), under a lock on the
+    account's row, so that two asks at once are counted one after the other on every worker."""
+    list(User.objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    since = timezone.now() - actions.ASK.window
+    recent = SupportRequest.objects.filter(
+        source=Source.SELF, created_at__gte=since, data_key__holder_tag__in=vault.holder_tags(user.pk)
+    )
+    if recent.count() >= actions.ASK.amount:
+        raise actions.LimitReached(actions.ASK)
+
+
+# --- end task ---
+
+
 @transaction.atomic
 def ask_for_myself(
     *,
@@ -116,11 +136,16 @@ def ask_for_myself(
     requested_peer: PeerProfile | None = None,
     notice: PolicyDocument | None = None,
     submission: str = "",
+    limit: bool = False,
 ) -> SupportRequest:
     """A signed-in staff member asks for support. Their staff-record link and contact details go
     into the vault; the request row keeps only categories and preferences. ``submission`` is the
-    form's one-time token: sending the same form twice raises SentBefore instead."""
+    form's one-time token: sending the same form twice raises SentBefore instead. With ``limit``
+    (the web form's), raises LimitReached past ``actions.ASK``; the claim then rolls back, so the
+    same form can come again. (Demo data, benchmarks and tests make many at once.)"""
     claim = _claim_form(submission)
+    if limit:
+        _within_ask_limit(user)
     support_request = _new_request(
         source=Source.SELF,
         urgency=urgency,
@@ -151,10 +176,20 @@ def ask_for_myself(
 
 @transaction.atomic
 def refer_colleague(
-    *, referrer: User, colleague: Person, reason: ReferralReason | str, urgency: str, submission: str = ""
+    *,
+    referrer: User,
+    colleague: Person,
+    reason: ReferralReason | str,
+    urgency: str,
+    submission: str = "",
+    limit: bool = False,
 ) -> SupportRequest:
-    """Anyone alerts the team about a colleague. The referrer is told only that it was received."""
+    """Anyone alerts the team about a colleague. The referrer is told only that it was received.
+    With ``limit`` (the web form's), raises LimitReached past ``actions.REFER``: nothing is made
+    and the claim rolls back. The unit is taken after the claim, so a reload costs nothing."""
     claim = _claim_form(submission)
+    if limit:
+        actions.take(actions.REFER, account_id=referrer.pk)
     support_request = _new_request(source=Source.REFERRAL, urgency=urgency, referral_reason=reason, holder=referrer)
     vault.store(
         key=support_request.data_key,

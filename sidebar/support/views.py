@@ -27,6 +27,7 @@ from sidebar.support.forms import (
     ReferColleagueForm,
 )
 from sidebar.support.models import Assignment, CheckIn, SupportRequest
+from sidebar.throttle import actions
 from sidebar.vault import services as vault
 
 
@@ -46,12 +47,24 @@ def ask(request: HttpRequest) -> HttpResponse:
                 email=data["email"] or person.work_email, phone=data["phone"], preferred_times=data["preferred_times"],
                 prefer_same_tier=data["prefer_same_tier"], prefer_other_unit=data["prefer_other_unit"],
                 language=data["language"], requested_peer=data["requested_peer"], notice=notice,
-                submission=data["submission"],
+                submission=data["submission"], limit=True,
             )  # fmt: skip
         except services.SentBefore as first:
             return _received_again(first)
+        except actions.LimitReached as reached:
+            return _limit_reached(request, "support/ask.html", form, reached, notice=notice)
         return redirect("support:received", request_id=support_request.pk)
     return render(request, "support/ask.html", {"form": form, "notice": notice})
+
+
+def _limit_reached(
+    request: HttpRequest, template: str, form: OneTimeForm, reached: actions.LimitReached, **context: object
+) -> HttpResponse:
+    """The form again, with what was typed and what to do instead (issue 17 V2.4.1). Audited
+    without the account. 400, not 429: the refusal is already audited, naming nobody."""
+    actions.note_reached(reached.limit)
+    form.add_error(None, reached.limit.message)
+    return render(request, template, {"form": form, **context}, status=400)
 
 
 def _received_again(first: services.SentBefore) -> HttpResponse:
@@ -84,9 +97,12 @@ def refer(request: HttpRequest) -> HttpResponse:
                 reason=data["reason"],
                 urgency=data["urgency"],
                 submission=data["submission"],
+                limit=True,
             )
         except services.SentBefore as first:
             return _received_again(first)
+        except actions.LimitReached as reached:
+            return _limit_reached(request, "support/refer.html", form, reached)
         return redirect("support:received", request_id=support_request.pk)
     return render(request, "support/refer.html", {"form": form})
 
