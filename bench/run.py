@@ -19,6 +19,10 @@ report_utility: of the cells of leadership's report for the demo's last complete
 exact value is at least k, the share leadership sees (bench/report_utility.py; goal >= 0.9).
 anonymity_set: the smallest number of staff the team leader's view of a named request in the demo
 is consistent with, against max(k, 5 % of staff) (bench/anonymity_set.py; goal >= 1.0).
+mixed_load: requests per second of 50 signed-in sessions (staff, peers, team leaders, leadership)
+working through their pages with writes for 20 s on gunicorn, divided by the health view's in the
+same run; the comment line gives p99, errors and lost writes (bench/mixed_load.py; the bar: zero
+errors, zero lost).
 """
 
 from __future__ import annotations
@@ -207,6 +211,16 @@ def anonymity_set() -> str:
     return result.stdout
 
 
+def mixed_load() -> str:
+    """bench/mixed_load.py builds the demo into its own temporary database and serves it."""
+    result = subprocess.run(
+        [PYTHON, str(ROOT / "bench" / "mixed_load.py")], cwd=ROOT, capture_output=True, text=True, timeout=900
+    )
+    if result.returncode != 0:
+        raise SystemExit(f"failed:\n{result.stdout}{result.stderr}")
+    return result.stdout
+
+
 def main() -> None:
     """Every benchmark runs even when another one fails; any failure fails `make bench`."""
     failed = []
@@ -216,6 +230,7 @@ def main() -> None:
         ("report", report),
         ("report_utility", report_utility),
         ("anonymity_set", anonymity_set),
+        ("mixed_load", mixed_load),
     ):
         try:
             print(bench(), end="", flush=True)
