@@ -5,18 +5,43 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-STAMP := $(VENV)/.installed
 MANAGE := $(PY) manage.py
+UV_VERSION := 0.13.9
+# Two lock files, both with a hash for every file (uv refuses a download that does not match):
+# requirements.lock is what runs Sidebar (`make install`, for servers); requirements-dev.lock adds
+# the test, lint and SBOM tools (`make test`, `make demo`). Syncing one removes what the other
+# added, so each has its own stamp and syncing one forgets the other's.
+STAMP := $(VENV)/.installed-dev
+PRODUCTION_STAMP := $(VENV)/.installed-production
 
-.PHONY: demo test lint bench install clean serve
+.PHONY: demo test lint bench install install-dev sbom clean serve
+
+define sync_venv
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@$(VENV)/bin/uv pip sync --quiet --require-hashes --python $(PY) $(1)
+endef
 
 $(STAMP): requirements-dev.lock
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check uv
-	@$(VENV)/bin/uv pip sync --quiet --python $(PY) requirements-dev.lock
+	$(call sync_venv,requirements-dev.lock)
+	@rm -f $(PRODUCTION_STAMP)
 	@touch $(STAMP)
 
-install: $(STAMP)
+$(PRODUCTION_STAMP): requirements.lock
+	$(call sync_venv,requirements.lock)
+	@rm -f $(STAMP)
+	@touch $(PRODUCTION_STAMP)
+
+# A server: what Sidebar needs to run, nothing that runs tests or drives a browser.
+install: $(PRODUCTION_STAMP)
+
+install-dev: $(STAMP)
+
+# A CycloneDX software bill of materials of what `make install` puts on a server (every pinned
+# package of requirements.lock with its version, purl and hashes), for the agency's inventory.
+sbom: $(STAMP)
+	@PYTHONWARNINGS=ignore $(VENV)/bin/cyclonedx-py requirements requirements.lock --pyproject pyproject.toml --mc-type application --of JSON --output-reproducible -o sbom.cdx.json
+	@echo "sbom.cdx.json written (CycloneDX 1.6, from requirements.lock)"
 
 # Links in the demo's e-mails and calendar files point at the port it serves on, unless
 # SIDEBAR_BASE_URL is set.
