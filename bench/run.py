@@ -170,55 +170,41 @@ def dashboard() -> str:
     )
 
 
-def matching() -> str:
-    """bench/matching.py builds its own temporary database, so it runs in a process of its own."""
+def _own_process(script: str) -> str:
+    """Run bench/<script> in a process of its own (each builds or reuses its own database) and
+    return what it printed."""
     result = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "matching.py")], cwd=ROOT, capture_output=True, text=True, timeout=900
+        [PYTHON, str(ROOT / "bench" / script)], cwd=ROOT, capture_output=True, text=True, timeout=900
     )
     if result.returncode != 0:
-        raise SystemExit(f"failed:\n{result.stderr}")
+        raise SystemExit(f"failed:\n{result.stdout}{result.stderr}")
     return result.stdout
+
+
+def matching() -> str:
+    """bench/matching.py builds its own temporary database."""
+    return _own_process("matching.py")
 
 
 def report() -> str:
-    """bench/report.py uses its own cached database under var/bench/, so it runs in a process of
-    its own too (the first run builds that database: about a minute)."""
-    result = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "report.py")], cwd=ROOT, capture_output=True, text=True, timeout=900
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"failed:\n{result.stderr}")
-    return result.stdout
+    """bench/report.py uses its own cached database under var/bench/ (the first run builds it:
+    about a minute)."""
+    return _own_process("report.py")
 
 
 def report_utility() -> str:
     """bench/report_utility.py builds the demo into its own temporary database."""
-    result = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "report_utility.py")], cwd=ROOT, capture_output=True, text=True, timeout=900
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
+    return _own_process("report_utility.py")
 
 
 def anonymity_set() -> str:
     """bench/anonymity_set.py builds the demo into its own temporary database."""
-    result = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "anonymity_set.py")], cwd=ROOT, capture_output=True, text=True, timeout=900
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
+    return _own_process("anonymity_set.py")
 
 
 def mixed_load() -> str:
     """bench/mixed_load.py builds the demo into its own temporary database and serves it."""
-    result = subprocess.run(
-        [PYTHON, str(ROOT / "bench" / "mixed_load.py")], cwd=ROOT, capture_output=True, text=True, timeout=900
-    )
-    if result.returncode != 0:
-        raise SystemExit(f"failed:\n{result.stdout}{result.stderr}")
-    return result.stdout
+    return _own_process("mixed_load.py")
 
 
 def main() -> None:
