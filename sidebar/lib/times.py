@@ -29,3 +29,25 @@ def quarter_hour_floor(moment: datetime.datetime) -> datetime.datetime:
 def quarter_hour_ceiling(moment: datetime.datetime) -> datetime.datetime:
     floor = quarter_hour_floor(moment)
     return floor if floor == moment else floor + QUARTER_HOUR
+
+
+# --- task: issue 16, section 1: what outlives a shredding keeps the month or the week ---
+def start_of_local_month(moment: datetime.datetime, zone: datetime.tzinfo) -> datetime.datetime:
+    """Midnight on the first of ``moment``'s month on the agency's clock: the same month in every
+    report (reports count by the agency's calendar months), and nothing finer."""
+    local = moment.astimezone(zone)
+    return datetime.datetime(local.year, local.month, 1, tzinfo=zone)
+
+
+def start_of_week_in_month(day: datetime.date) -> datetime.date:
+    """The Monday of ``day``'s week, or the first of its month when that Monday falls in the month
+    before: a week, and never another month (monthly figures must not move)."""
+    return max(day - datetime.timedelta(days=day.weekday()), day.replace(day=1))
+
+
+def start_of_local_week_in_month(moment: datetime.datetime, zone: datetime.tzinfo) -> datetime.datetime:
+    day = start_of_week_in_month(moment.astimezone(zone).date())
+    return datetime.datetime(day.year, day.month, day.day, tzinfo=zone)
+
+
+# --- end task ---

@@ -31,8 +31,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
-from django.db.models import BooleanField, CharField, Count, F, FloatField, Q, QuerySet, Sum
+from django.db.models import BooleanField, CharField, Count, F, FloatField, Q, QuerySet, Sum, Value
 from django.db.models.expressions import Expression, Func
+from django.db.models.functions import Cast, Coalesce
 
 from sidebar.incidents.models import GroupSession, Incident
 from sidebar.reports.periods import Grain, Period
@@ -169,8 +170,11 @@ class RequestMonth:
     within_target: dict[str, int] = field(default_factory=dict)  # by urgency: first contact in time
 
 
-def _wait() -> SecondsBetween:
-    return SecondsBetween(F("created_at"), F("first_contact_at"))
+def _wait() -> Coalesce:
+    # A shredded request keeps its times to the month only and its wait in whole minutes rounded
+    # up (sidebar/support/residue.py): the same median to the minute, the same "within target".
+    kept = Cast("first_contact_wait_minutes", FloatField()) * Value(60.0)
+    return Coalesce(kept, SecondsBetween(F("created_at"), F("first_contact_at")), output_field=FloatField())
 
 
 def requests_by_month(

@@ -1159,7 +1159,9 @@ class _Year:
             if due <= self.now:
                 key = DataKey.objects.get(pk=support_request.data_key_id)
                 vault.shred(key=key, reason="retention")
-                DataKey.objects.filter(pk=key.pk).update(shredded_at=due)
+                # as the job would have recorded it: the month only (issue 16, section 1)
+                month = due.astimezone(datetime.UTC).replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+                DataKey.objects.filter(pk=key.pk).update(shredded_at=month)
 
     # -- today: what is open ----------------------------------------------------------------
 

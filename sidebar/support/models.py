@@ -68,6 +68,9 @@ class SupportRequest(models.Model):
     # When the team leaders were told this request would close for lack of activity (a week
     # ahead): it closes only if nothing happened since (sidebar.support.inactivity).
     inactivity_warned_at = models.DateTimeField(null=True, blank=True)
+    # Once the identity is shredded, the times above keep only their month (sidebar.support.
+    # residue) and the wait for the first contact is kept here, in whole minutes rounded up.
+    first_contact_wait_minutes = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -11,7 +11,7 @@ import datetime
 import hashlib
 import hmac
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -34,7 +34,7 @@ IDENTITY_FIELDS: dict[str, str] = {
     "phone": "the phone number you want to be reached at",
     "preferred_times": "when you would like to be contacted",
     "message": "the messages of an anonymous ticket (they are the conversation itself, not notes)",
-    "disclosure_note": "one short note on a confidentiality exception decision, readable by the clinical advisor and team leader only",
+    "disclosure_note": "one short note (at most 280 characters) on a disclosure, readable only by the clinical advisor and team leader who took part in the exception",
 }
 
 
@@ -268,16 +268,52 @@ def reveal(
     return values
 
 
+# --- task: issue 16, section 1: what outlives a shredding is de-identified with it ---
+AfterShred = Callable[[DataKey], None]
+_after_shred: list[AfterShred] = []
+
+
+def after_shred(hook: AfterShred) -> AfterShred:
+    """Register what must happen to the rows around a data key when its identity is shredded, in
+    the same transaction (the support app coarsens its request's times and drops what could single
+    the person out: sidebar/support/residue.py). The vault imports no app above it."""
+    if hook not in _after_shred:
+        _after_shred.append(hook)
+    return hook
+
+
+def _start_of_utc_month(moment: datetime.datetime) -> datetime.datetime:
+    utc = moment.astimezone(datetime.UTC)
+    return utc.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+# --- end task ---
+
+
 @transaction.atomic
 def shred(*, key: DataKey, actor: Any = None, reason: str = "retention") -> None:
-    """Destroy the data key and every value sealed under it. Irreversible by design."""
+    """Destroy the data key and every value sealed under it, and de-identify what remains around
+    it (the after-shred hooks). Irreversible by design."""
     if key.is_shredded:
         return
     if DataKey.objects.filter(pk=key.pk, held=True).exists():
         raise IdentityHeld("A confidentiality exception holds this identity until it is decided.")
     SealedValue.objects.filter(key=key).delete()
-    DataKey.objects.filter(pk=key.pk).update(wrapped=None, master_key_id="", holder_tag="", shredded_at=timezone.now())
-    key.wrapped, key.master_key_id, key.holder_tag = None, "", ""
+    # The month only, and no due date: "due on" is the close time plus the retention days, to the
+    # microsecond, "shredded at" the moment a person asked, "created" the request's day (issue 16,
+    # section 1). The epoch stays: it says which key the old copies were wrapped by.
+    DataKey.objects.filter(pk=key.pk).update(
+        wrapped=None,
+        master_key_id="",
+        holder_tag="",
+        shred_after=None,
+        shredded_at=_start_of_utc_month(timezone.now()),
+        created_at=_start_of_utc_month(key.created_at),
+    )
+    key.wrapped, key.master_key_id, key.holder_tag, key.shred_after = None, "", "", None
+    key.created_at = _start_of_utc_month(key.created_at)
+    for hook in _after_shred:
+        hook(key)
     transaction.on_commit(reclaim_deleted_bytes)
     record(action=Action.IDENTITY_SHREDDED, actor=actor, obj=key, detail=reason)
 
