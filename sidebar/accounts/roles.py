@@ -32,27 +32,36 @@ CONFIRMING_ROLES: frozenset[Role] = frozenset({Role.PROGRAM_ADMIN, Role.CLINICAL
 
 
 # What each role does and never sees, in the words of ../shared/DESIGN.md. The privacy page
-# shows exactly this, so the page and the code cannot drift apart.
+# shows exactly this, so the page and the code cannot drift apart. Each "never" is what the
+# scopes of sidebar/policy.py enforce (issue 16, section 1: no sentence here promises more).
 ROLE_SCOPE: dict[Role, tuple[str, str]] = {
     Role.STAFF: (
-        "ask for support for themselves (named or anonymously), refer a colleague, find a peer supporter",
+        "ask for support for themselves (named or anonymously), refer a colleague, find a peer supporter; "
+        "under My requests, withdraw their own request or have their details deleted at once",
         "anything about anyone else's requests",
     ),
     Role.PEER: (
-        "accept or decline the requests assigned to them, record contacts as numbers only, plan check-ins",
-        "requests that are not assigned to them; access ends when they leave the team",
+        "accept or decline the requests offered to them, record contacts as numbers only, plan check-ins, "
+        "raise a confidentiality exception",
+        "requests that are not offered or assigned to them, and who asked until they accept; "
+        "access ends when they leave the team",
     ),
     Role.TEAM_LEADER: (
-        "triage requests and assign peer supporters, run the team, its training and events",
-        "what was said (nothing is stored); disclosures they are not party to",
+        "triage requests and offer them to peer supporters, decide on confidentiality exceptions, "
+        "run the team, its training and events",
+        "what was said (nothing is stored); an exception once it is decided, and its disclosure, "
+        "unless they raised or decided it",
     ),
     Role.CLINICAL_ADVISOR: (
-        "advise on grey areas and confidentiality exceptions, decide on disclosures with the team leader, review the audit log",
-        "anything beyond the exceptions they are consulted on",
+        "advise on confidentiality exceptions before the team leader decides, see which peers ask them "
+        "for a debrief, confirm role grants as the second person, review the audit log "
+        "(privileged accounts by name, everything else by id)",
+        "who asked for support, except a peer who asks them for a debrief; an exception another advisor advised on",
     ),
     Role.PROGRAM_ADMIN: (
-        "set up the agency, units, staff records and accounts, review the audit log",
-        "who asked for support, and the contact details of anyone supported",
+        "set up the agency, units, staff records and accounts; ask for roles to be granted, which a second "
+        "person confirms for every role that reads requests; review the audit log",
+        "who asked for support, the contact details of anyone supported, any exception",
     ),
     Role.LEADERSHIP: (
         "program statistics, by month or longer, with small numbers hidden",

@@ -100,7 +100,8 @@ class DisclosureForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=(
             f"At most {NOTE_MAX_LENGTH} characters, only what the record needs — never what was said. "
-            "It is sealed: only the clinical advisor and the team leader can read it, and every reading is recorded."
+            "It is sealed: only the clinical advisor who advised and the team leader who raised or decided "
+            "the exception can read it, every reading is recorded, and it is destroyed with the person's details."
         ),
     )
 

@@ -61,6 +61,19 @@ REVIEWED_FREE_TEXT: dict[str, str] = {
     "outbox.OutgoingMail.attachment_type": "a content type",
     "outbox.OutgoingMail.last_error": "the class name of an SMTP error, never its text (it can quote the address)",
     # --- end task ---
+    # --- task: issue 16, section 1: JSON fields can hold text too, so they are reviewed like the rest ---
+    "team.PeerProfile.skills": "codes from the team's fixed list of skills",
+    "team.PeerProfile.languages": "language codes",
+    "recruitment.Round.questions": "the team leader's screening questions, about no one",
+    "recruitment.Round.rubric": "the team leader's scoring criteria, about no one",
+    "recruitment.Application.answers": "a candidate's own answers to the screening questions (recruitment, never a contact); kept with the application",
+    "recruitment.Score.points": "numbers per criterion",
+    "support.SupportRequest.topics": "topic codes ticked on the form from support.categories.Topic (the form offers no other); emptied when the identity is shredded",
+    "support.Contact.topics": "topic codes from support.categories.Topic (the service refuses others)",
+    "support.Contact.referrals": "referral codes from support.categories.Referral (the service refuses others)",
+    "reports.PublishedReport.content": "figures as leadership saw them (counts, hidden cells), about no one",
+    "incidents.Incident.follow_up_days": "numbers of days",
+    # --- end task ---
 }
 
 # Support contacts and everything around them: not even a reviewed free-text field may live here.
@@ -72,6 +85,14 @@ CONTACT_EXEMPT = {
     "incidents.GroupSession.place",
     # The agency helped or helping: another public body, never a person.
     "incidents.MutualAid.other_agency",
+    # --- task: issue 16, section 1 ---
+    # Lists of codes: a contact's are checked by the service (tests/support/test_contact_codes.py), a
+    # request's topics are ticked from the fixed list on the form.
+    "support.SupportRequest.topics",
+    "support.Contact.topics",
+    "support.Contact.referrals",
+    "incidents.Incident.follow_up_days",
+    # --- end task ---
 }
 
 
@@ -81,7 +102,7 @@ def free_text_fields() -> set[str]:
         if not model.__module__.startswith("sidebar."):
             continue
         for field in model._meta.get_fields():
-            if isinstance(field, models.TextField) or (
+            if isinstance(field, (models.TextField, models.JSONField)) or (
                 isinstance(field, models.CharField) and not field.choices and not isinstance(field, models.EmailField)
             ):
                 found.add(f"{model._meta.label}.{field.name}")
@@ -107,3 +128,38 @@ def test_every_free_text_field_is_reviewed():
 
 def test_the_reviewed_list_has_no_stale_entries():
     assert set(REVIEWED_FREE_TEXT) <= free_text_fields()
+
+
+# --- task: issue 16, section 1: the two places where words about a person are written ---
+def test_the_only_free_text_about_a_person_is_sealed_in_the_vault_and_bounded():
+    """What docs/privacy.md and the privacy page admit: an anonymous ticket's messages (the
+    conversation itself) and a disclosure's note are written — encrypted under the request's key,
+    bounded, and destroyed with the identity. The vault takes no other field."""
+    from sidebar.safeguards.services import NOTE_MAX_LENGTH
+    from sidebar.support.tickets import MESSAGE_MAX_LENGTH
+    from sidebar.vault.services import IDENTITY_FIELDS
+
+    assert set(IDENTITY_FIELDS) == {"person", "name", "email", "phone", "preferred_times", "message", "disclosure_note"}
+    assert (NOTE_MAX_LENGTH, MESSAGE_MAX_LENGTH) == (280, 2000)
+    assert f"at most {NOTE_MAX_LENGTH} characters" in IDENTITY_FIELDS["disclosure_note"]
+
+
+def test_long_text_fields_are_the_documented_ones():
+    """docs/privacy.md lists every unbounded text field ("Stored, and how"); none is about a contact."""
+    long_text = {
+        f"{model._meta.label}.{field.name}"
+        for model in apps.get_models()
+        if model.__module__.startswith("sidebar.")
+        for field in model._meta.get_fields()
+        if isinstance(field, models.TextField)
+    }
+    assert long_text == {
+        "recruitment.Round.job_description",
+        "recruitment.Round.announcement",
+        "training.Announcement.body",
+        "safeguards.PolicyDocument.body",
+        "outbox.OutgoingMail.body",
+    }
+
+
+# --- end task ---
