@@ -87,6 +87,14 @@ URL_RULES: dict[str, Rule] = {
     "mfa_view_recovery_codes": SIGNED_IN_BEFORE_MFA,
     "mfa_generate_recovery_codes": SIGNED_IN_BEFORE_MFA,
     "mfa_download_recovery_codes": SIGNED_IN_BEFORE_MFA,
+    # --- task: issue 17 passkeys (V6.3.3) ---
+    "mfa_login_webauthn": PUBLIC,  # "Sign in with a passkey" on the sign-in page
+    "mfa_reauthenticate_webauthn": SIGNED_IN_BEFORE_MFA,
+    "mfa_add_webauthn": SIGNED_IN,  # one's own passkeys only (allauth scopes them to the user)
+    "mfa_list_webauthn": SIGNED_IN,
+    "mfa_edit_webauthn": SIGNED_IN,
+    "mfa_remove_webauthn": SIGNED_IN,
+    # --- end task ---
     # --- support requests: asking, the queue, assignments (sidebar/support/urls.py) ---
     "support:ask": SIGNED_IN,
     "support:refer": SIGNED_IN,

@@ -234,7 +234,19 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# --- task: issue 17 passkeys (V6.3.3) ---
+# Passkeys (WebAuthn, through allauth.mfa and the fido2 package it already pulls in): staff are
+# offered one at sign-in as an optional step; with one, "Sign in with a passkey" is the device's
+# screen lock, a phishing-resistant factor in one gesture (docs/security.md says why it is
+# offered, not required). Privileged roles still need their authenticator app.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_PASSKEY_SIGNUP_ENABLED = False  # no sign-up at all
+MFA_WEBAUTHN_USER_VERIFICATION = "required"  # the screen lock is asked: a passkey alone is two factors
+# Browsers allow WebAuthn on http only for localhost (demo, tests); allauth must then accept it.
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not env_bool("SIDEBAR_HTTPS", PRODUCTION)
+INSTALLED_APPS += ["django.contrib.humanize"]  # allauth's list of passkeys loads it
+# --- end task ---
 MFA_ADAPTER = "sidebar.accounts.adapter.SidebarMFAAdapter"
 MFA_TOTP_ISSUER = "Sidebar"
 MFA_TOTP_TOLERANCE = 1

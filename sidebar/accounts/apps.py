@@ -20,3 +20,10 @@ class AccountsConfig(AppConfig):
         keep_days_only()
         # V7.2.4: a proof given again gets a new session key, as a sign-in does
         authentication_step_completed.connect(rotate_on_reauthentication, dispatch_uid="sidebar_rotate_on_reauth")
+        # V6.3.3: a passkey is offered at each sign-in of an account without one
+        from allauth.mfa.signals import authenticator_added
+
+        from sidebar.accounts.passkeys import offer_at_sign_in, stop_offering
+
+        user_logged_in.connect(offer_at_sign_in, dispatch_uid="sidebar_offer_passkey")
+        authenticator_added.connect(stop_offering, dispatch_uid="sidebar_stop_offering_passkey")

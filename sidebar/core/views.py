@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from sidebar import policy
+from sidebar.accounts.passkeys import OFFER
 from sidebar.accounts.roles import Role
 from sidebar.core import selectors
 from sidebar.core.privacy import privacy_facts
@@ -42,6 +43,9 @@ def home(request: HttpRequest) -> HttpResponse:
         "undelivered_mail": undelivered_count() if Role.TEAM_LEADER in roles else 0,
         # --- task: issue 17 limits (V2.4.1): how often a limit refused someone this week, never who ---
         "limits_reached": reached_recently() if Role.TEAM_LEADER in roles else [],
+        # --- end task ---
+        # --- task: issue 17 passkeys (V6.3.3): offered at sign-in to accounts without one ---
+        "offer_passkey": bool(request.session.get(OFFER)),
         # --- end task ---
         "waiting_exceptions": safeguards_selectors.waiting_count(request.user)
         if roles & {Role.CLINICAL_ADVISOR, Role.TEAM_LEADER}

@@ -71,6 +71,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "mfa_view_recovery_codes": {**signed_in(before_mfa=True), "staff": NOT_FOUND, NO_MFA: NOT_FOUND},
     "mfa_generate_recovery_codes": signed_in(before_mfa=True),
     "mfa_download_recovery_codes": {**signed_in(before_mfa=True), "staff": NOT_FOUND, NO_MFA: NOT_FOUND},
+    # --- task: issue 17 passkeys (V6.3.3) ---
+    "mfa_login_webauthn": {**everyone(), "anonymous": LOGIN},  # a GET without JSON goes back to sign-in
+    "mfa_reauthenticate_webauthn": signed_in(before_mfa=True),
+    "mfa_add_webauthn": signed_in(),
+    "mfa_list_webauthn": signed_in(),
+    "mfa_edit_webauthn": signed_in(),
+    "mfa_remove_webauthn": signed_in(),
+    # --- end task ---
     # --- support requests (sidebar/support/urls.py) ---
     "support:ask": signed_in(),
     "support:refer": signed_in(),
@@ -267,6 +275,10 @@ EXPECTED["admin/outbox/outgoingmail/<path:object_id>/"] = admin_only()
 # Arguments to reverse a named pattern with, or a literal path for an unnamed one.
 SAMPLE_OBJECT = str(uuid.uuid4())
 SAMPLES: dict[str, dict[str, str] | str] = {
+    # --- task: issue 17 passkeys (V6.3.3): someone else's or no passkey, never one's own ---
+    "mfa_edit_webauthn": {"pk": "999999"},
+    "mfa_remove_webauthn": {"pk": "999999"},
+    # --- end task ---
     "account_confirm_email": {"key": "abc"},
     "account_reset_password_from_key": {"uidb36": "1", "key": "set-password"},
     "admin:view_on_site": {"content_type_id": "1", "object_id": "1"},
