@@ -224,18 +224,3 @@ class SentForm(models.Model):
 
     def __str__(self) -> str:
         return "sent form"
-
-
-class AttemptCounter(models.Model):
-    """How many attempts (wrong ticket passphrases, anonymous submissions) one source or one
-    ticket code has used in the current window, shared by every worker and host. Counting is one
-    UPDATE statement (``sidebar.support.limits``), so attempts sent at the same moment cannot all
-    slip under a limit. The key is a keyed hash (bytes, not text): the table holds neither
-    addresses nor codes, and rows go once their window has passed."""
-
-    key = models.BinaryField(max_length=32, unique=True)
-    count = models.PositiveIntegerField(default=0)
-    window_ends_at = models.DateTimeField(db_index=True)
-
-    def __str__(self) -> str:
-        return "attempt counter"

@@ -13,12 +13,11 @@ def send_check_in_reminders() -> int:
 
 @task()
 def forget_shredded_tickets() -> int:
-    """After the retention job shredded identities, remove what is left of their tickets, and the
-    anonymous channel's attempt counters whose window has passed."""
-    from sidebar.support.limits import forget_passed_windows
+    """After the retention job shredded identities, remove what is left of their tickets (the
+    anonymous channel's attempt counters live with every other limit: sidebar.throttle)."""
     from sidebar.support.tickets import forget_shredded_tickets as forget
 
-    return forget() + forget_passed_windows()
+    return forget()
 
 
 @task()

@@ -29,10 +29,11 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from sidebar.safeguards.models import PolicyDocument
-from sidebar.support import limits, notify, services
+from sidebar.support import notify, services
 from sidebar.support.categories import Source
 from sidebar.support.models import AnonymousTicket, Assignment, SupportRequest, TicketMessage
 from sidebar.support.services import WorkflowError
+from sidebar.throttle import counters
 from sidebar.vault import services as vault
 
 # 32 symbols (5 bits each) without the look-alikes 0/O and 1/I.
@@ -171,8 +172,8 @@ def source_of(address: str | None) -> str:
 def _attempt_counters(*, address: str | None, code: str) -> list[tuple[bytes, int]]:
     # the source first: a stranger's tries stop there and never reach the code's counter
     return [
-        (limits.counter_key("tickets.source", source_of(address)), FAILED_ATTEMPTS_PER_SOURCE),
-        (limits.counter_key("tickets.code", code), FAILED_ATTEMPTS_PER_CODE),
+        (counters.counter_key("tickets.source", source_of(address)), FAILED_ATTEMPTS_PER_SOURCE),
+        (counters.counter_key("tickets.code", code), FAILED_ATTEMPTS_PER_CODE),
     ]
 
 
@@ -183,8 +184,10 @@ SUBMISSION_WINDOW_SECONDS = 60 * 60
 def take_submission(*, address: str | None) -> bool:
     """Count an anonymous request from this address; False when it already sent too many this
     hour (each urgent one e-mails the team). Atomic, like the passphrase limits."""
-    key = limits.counter_key("tickets.submissions", source_of(address))
-    return limits.take(key, limit=SUBMISSIONS_PER_ADDRESS, window=datetime.timedelta(seconds=SUBMISSION_WINDOW_SECONDS))
+    key = counters.counter_key("tickets.submissions", source_of(address))
+    return counters.take(
+        key, limit=SUBMISSIONS_PER_ADDRESS, window=datetime.timedelta(seconds=SUBMISSION_WINDOW_SECONDS)
+    )
 
 
 def forget_shredded_tickets() -> int:
@@ -207,14 +210,14 @@ def open_ticket(*, code: str, passphrase: str, address: str | None) -> Anonymous
     or not, so that being limited says nothing about whether it exists.
 
     Each attempt takes its unit from both counters *before* the check (atomically, see
-    ``limits``), so attempts sent at the same moment cannot all pass; the right passphrase gives
+    ``sidebar.throttle.counters``), so attempts sent at the same moment cannot all pass; the right passphrase gives
     its units back."""
     code, passphrase = normalize_code(code), normalize_passphrase(passphrase)
     taken: list[bytes] = []
     for key, limit in _attempt_counters(address=address, code=code):
-        if not limits.take(key, limit=limit, window=ATTEMPT_WINDOW):
+        if not counters.take(key, limit=limit, window=ATTEMPT_WINDOW):
             for earlier in taken:
-                limits.give_back(earlier)
+                counters.give_back(earlier)
             raise Limited
         taken.append(key)
     ticket = AnonymousTicket.objects.select_related("request__data_key").filter(code=code).first()
@@ -226,7 +229,7 @@ def open_ticket(*, code: str, passphrase: str, address: str | None) -> Anonymous
     if not matches or ticket is None or ticket.request.data_key.is_shredded:
         return None
     for key in taken:
-        limits.give_back(key)
+        counters.give_back(key)
     return ticket
 
 

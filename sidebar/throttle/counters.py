@@ -6,8 +6,8 @@ SQLite runs under its single write lock: of any number of simultaneous attempts,
 ``limit`` get a unit. An attempt that turns out not to count (the right password) gives its unit
 back. Windows are fixed: the first attempt opens one, it ends ``window`` later.
 
-(The same scheme as sidebar/support/limits.py, which counts the anonymous ticket's attempts; this
-one sits below the accounts app, which must not import the support app.)
+Every limit counts here: sign-ins, signed-in actions, and the anonymous ticket's passphrases and
+submissions. The app sits below accounts and support, so both can use it.
 """
 
 from __future__ import annotations

@@ -13,8 +13,9 @@ from django.contrib.auth.hashers import MD5PasswordHasher
 from django.db import connection, connections
 from django.test import Client
 
-from sidebar.support import limits, tickets
-from sidebar.support.models import AttemptCounter
+from sidebar.support import tickets
+from sidebar.throttle import counters as limits
+from sidebar.throttle.models import Counter as AttemptCounter
 
 pytestmark = pytest.mark.django_db(transaction=True)
 concurrent = pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions: PostgreSQL")
