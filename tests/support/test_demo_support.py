@@ -376,7 +376,8 @@ def _fingerprint() -> list[tuple[Any, ...]]:
         rows.append(
             (
                 *(str(when), r.source, r.urgency, r.kind, tuple(r.topics), r.status, r.referral_reason, r.language),
-                *(tuple(assignments[r.pk]), tuple(contacts[r.pk]), r.check_ins.count()),
+                # sorted: a shredded request's rows keep the week only, so their order can tie
+                *(tuple(sorted(assignments[r.pk])), tuple(sorted(contacts[r.pk])), r.check_ins.count()),
             )
         )
     roster = sorted(
